@@ -1,0 +1,46 @@
+# Trygg chatt. `make help` lists the targets. The two you need: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help venv run test train validate i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+venv: ## Create .venv (Python 3.10) and install pinned dependencies if they changed
+	@scripts/setup_venv.sh
+
+i18n-compile: venv ## Check and compile the catalogs (locales/*/LC_MESSAGES/*.mo)
+	@$(VENV)/bin/pybabel compile -d locales -D messages --statistics 2>&1 | grep -v '^compiling' || true
+	@$(VENV)/bin/pybabel compile -d locales -D messages -q
+
+train: venv ## Train the model if it is missing or older than config/domain/data
+	@$(PY) scripts/model.py train
+
+run: venv i18n-compile train ## Set up and run everything locally (Rasa, actions, web app)
+	@$(PY) scripts/stack.py
+
+test: venv i18n-compile train ## Set up and run all tests (installs PostgreSQL/Redis/Chromium helpers as needed)
+	@scripts/test.sh
+
+validate: venv ## rasa data validate
+	@$(PY) -m rasa data validate --fail-on-warnings
+
+i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the code
+	@$(VENV)/bin/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-wrap --project "Trygg chatt" . >/dev/null
+
+i18n-update: i18n-extract ## Merge new/changed source texts into every catalog (changed ones become fuzzy)
+	@$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap -N
+
+bench-places: venv ## Nearest-RVC lookup benchmark
+	@$(PY) scripts/bench_places.py
+
+bench-nlu: venv ## Train on data/, score held-out tests/nlu/*.yml, print a table per language
+	@$(PY) scripts/bench_nlu.py
+
+clean: ## Remove the venv, models and build output
+	rm -rf $(VENV) models .pytest_cache locales/*/LC_MESSAGES/*.mo

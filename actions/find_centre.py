@@ -1,0 +1,47 @@
+"""Nearest RVC: from where the resident says they live to the centre that serves them.
+
+The place is read from the ``location`` entity (buttons) or the message text, matched in the
+gazetteer (bot/places.py, bot/content/places.yml) and never stored: no slot is set, only the
+answer is given. Facts (a dated address) come from bot/content/facts.yml.
+"""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import facts
+from bot.places import centres, find_place
+from bot.settings import ROOT
+
+FACTS_FILE = ROOT / "bot" / "content" / "facts.yml"
+
+
+class ActionFindCentre(Action):
+    def name(self) -> Text:
+        return "action_find_centre"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        said = next(tracker.get_latest_entity_values("location"), None) or tracker.latest_message.get("text") or ""
+        match = find_place(said)
+        if match.kind == "district":
+            self._answer_centre(dispatcher, match)
+        elif match.kind == "outside":
+            dispatcher.utter_message(response="utter_outside_city", place=match.place)
+        elif match.kind == "postcode_unknown":
+            dispatcher.utter_message(response="utter_postcode_unknown")
+            dispatcher.utter_message(response="utter_location_unknown")
+        else:
+            dispatcher.utter_message(response="utter_location_unknown")
+        return []
+
+    @staticmethod
+    def _answer_centre(dispatcher: CollectingDispatcher, match) -> None:
+        name = centres()[match.centre]
+        dispatcher.utter_message(response="utter_centre_found", place=match.place or match.district, centre_name=name)
+        address = facts(FACTS_FILE).get(f"{match.centre}_address")
+        if address:
+            dispatcher.utter_message(response="utter_centre_address_dated",
+                                     address=address["value"], year=address.get("as_of", ""))
+        if match.status != "confirmed":
+            dispatcher.utter_message(response="utter_centre_inferred_note", district=match.district, centre_name=name)
+        dispatcher.utter_message(response="utter_centre_how_to_reach")

@@ -1,0 +1,1 @@
+"""Trygg chatt web app and shared content code (language, catalogs, facts, places)."""

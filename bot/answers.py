@@ -1,0 +1,120 @@
+"""Render an answer: the domain's Swedish source text, translated, with facts filled in.
+
+This is the one place that turns a response name into what the resident reads. The NLG
+endpoint calls it for every ``utter_*`` Rasa sends; the demo page and tests call it too.
+
+- Source texts: ``domain.yml`` responses (Swedish; the msgids).
+- Translations: ``locales/<lang>/LC_MESSAGES/messages.po``, read directly (no .mo needed),
+  reloaded when the file changes; fuzzy or empty entries fall back to Swedish.
+- Facts: ``bot/content/facts.yml``, filled into ``{placeholders}`` by name; action
+  arguments (e.g. ``{place}``) are filled the same way and win over facts.
+"""
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import yaml
+from babel.messages.pofile import read_po
+
+from bot.reloading import FileCache
+from bot.settings import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Settings
+
+logger = logging.getLogger(__name__)
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+class UnknownResponse(KeyError):
+    """The NLG endpoint was asked for a response the domain does not define."""
+
+
+@dataclass(frozen=True)
+class Content:
+    """Where the content lives; one instance per app, shared by all requests."""
+
+    domain_file: Path
+    locales_dir: Path
+    facts_file: Path
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Content":
+        return cls(settings.domain_file, settings.locales_dir, settings.facts_file)
+
+    def render(self, response: str, language: str, arguments: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """The message for ``response`` in ``language``, as Rasa's NLG endpoint contract wants it."""
+        variations = _domain_responses.get(self.domain_file).get(response)
+        if not variations:
+            raise UnknownResponse(response)
+        variation = variations[0]
+        values = {key: fact["value"] for key, fact in facts(self.facts_file).items()}
+        values.update({k: str(v) for k, v in (arguments or {}).items() if v is not None})
+
+        def say(source: str) -> str:
+            return fill(translate(self.locales_dir, language, source), values)
+
+        message: Dict[str, Any] = {"text": say(variation["text"])}
+        if variation.get("buttons"):
+            message["buttons"] = [
+                {"title": say(b["title"]), "payload": b["payload"]} for b in variation["buttons"]
+            ]
+        message["custom"] = {
+            **(variation.get("custom") or {}),
+            "language": language,
+            "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+        }
+        return message
+
+    def response_names(self) -> List[str]:
+        return list(_domain_responses.get(self.domain_file))
+
+
+def translate(locales_dir: Path, language: str, source: str) -> str:
+    """The translation of a Swedish source text; the source itself when none is usable."""
+    if language not in LANGUAGES:
+        language = SOURCE_LANGUAGE
+    catalog = _catalogs.get(locales_dir / language / "LC_MESSAGES" / "messages.po")
+    entry = catalog.get(source) if catalog is not None else None
+    if entry is None or not entry.string or entry.fuzzy:
+        return source
+    return entry.string
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Replace ``{name}`` by its value; an unknown name is left visible, never a crash."""
+
+    def value(match: "re.Match[str]") -> str:
+        name = match.group(1)
+        if name not in values:
+            logger.warning("answer placeholder without value: %s", name)
+            return match.group(0)
+        return values[name]
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def facts(path: Path) -> Dict[str, Dict[str, Any]]:
+    return _facts.get(path)
+
+
+def _load_domain_responses(path: Path) -> Dict[str, List[Dict[str, Any]]]:
+    with path.open(encoding="utf-8") as f:
+        return (yaml.safe_load(f) or {}).get("responses", {})
+
+
+def _load_catalog(path: Path):
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _load_facts(path: Path) -> Dict[str, Dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return {key: fact for key, fact in data.items() if isinstance(fact, dict) and "value" in fact}
+
+
+_domain_responses = FileCache(_load_domain_responses)
+_catalogs = FileCache(_load_catalog)
+_facts = FileCache(_load_facts)

@@ -1,0 +1,65 @@
+"""The web app: the only public port. Wires blueprints, shared clients and security headers."""
+import logging
+
+import aiohttp
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.answers import Content
+from bot.errors import install_error_handlers
+from bot.routes import chat, demo, health, nlg
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+    app.ctx.content = Content.from_settings(settings)
+    for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp):
+        app.blueprint(blueprint)
+    install_error_handlers(app)
+
+    @app.before_server_start
+    async def open_clients(app: Sanic, _loop) -> None:
+        app.ctx.http = aiohttp.ClientSession()
+
+    @app.after_server_stop
+    async def close_clients(app: Sanic, _loop) -> None:
+        await app.ctx.http.close()
+
+    @app.on_response
+    async def security_headers(request: Request, response: HTTPResponse) -> None:
+        _add_security_headers(settings, request, response)
+
+    @app.on_request
+    async def preflight(request: Request):
+        if request.method == "OPTIONS":
+            response = HTTPResponse(status=204)
+            _add_security_headers(settings, request, response)
+            return response
+
+    return app
+
+
+def _add_security_headers(settings: Settings, request: Request, response: HTTPResponse) -> None:
+    headers = response.headers
+    # Nothing a resident sees or sends may stay in a cache (shared devices, proxies).
+    headers["Cache-Control"] = "no-store"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+    )
+    origin = request.headers.get("origin")
+    if settings.site_origin and origin == settings.site_origin:
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Allow-Methods"] = "POST, GET, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "Content-Type"
+        headers["Vary"] = "Origin"

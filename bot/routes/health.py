@@ -1,0 +1,39 @@
+"""``GET /healthz``: 200 only when Rasa, the action server and the NLG endpoint all answer."""
+import asyncio
+from typing import Tuple
+
+import aiohttp
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, json
+
+bp = Blueprint("health")
+TIMEOUT = aiohttp.ClientTimeout(total=3)
+
+
+@bp.get("/healthz")
+async def healthz(request: Request) -> HTTPResponse:
+    """Which parts answer; 503 with the failing part named when one does not."""
+    settings = request.app.ctx.settings
+    http = request.app.ctx.http
+    nlg_probe = {"response": "utter_greet", "arguments": {}, "tracker": {}, "channel": {"name": "health"}}
+    checks = await asyncio.gather(
+        _probe(http, "get", f"{settings.rasa_url}/"),
+        _probe(http, "get", f"{settings.action_server_url}/health"),
+        _probe(http, "post", f"http://{settings.host}:{settings.port}/nlg", nlg_probe),
+    )
+    parts = dict(zip(("rasa", "actions", "nlg"), checks))
+    healthy = all(ok for ok, _ in parts.values())
+    body = {"status": "ok" if healthy else "degraded",
+            "parts": {name: ("up" if ok else f"down: {why}") for name, (ok, why) in parts.items()}}
+    return json(body, status=200 if healthy else 503)
+
+
+async def _probe(http: aiohttp.ClientSession, method: str, url: str, payload=None) -> Tuple[bool, str]:
+    try:
+        async with http.request(method, url, json=payload, timeout=TIMEOUT) as response:
+            if response.status == 200:
+                return True, ""
+            return False, f"HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        return False, type(error).__name__

@@ -1,0 +1,46 @@
+"""Configuration of the web app, read from the environment once and passed around.
+
+Every variable, its default and its meaning is listed in README.md ("Configuration").
+Secrets have no defaults here: they are created at first run outside the repository.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES: Tuple[str, ...] = ("sv", "en", "ar", "fa", "so", "fi")
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+SOURCE_LANGUAGE = "sv"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    # The site that embeds the widget; CORS allows only this origin (empty = same origin only).
+    site_origin: str = ""
+    max_message_chars: int = 2000
+    max_body_bytes: int = 16_384
+    rasa_timeout_s: float = 30.0
+    locales_dir: Path = ROOT / "locales"
+    domain_file: Path = ROOT / "domain.yml"
+    facts_file: Path = ROOT / "bot" / "content" / "facts.yml"
+    widget_dir: Path = ROOT / "widget"
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ.get
+        return cls(
+            host=env("TRYGG_HOST", cls.host),
+            port=int(env("TRYGG_PORT", cls.port)),
+            rasa_url=env("TRYGG_RASA_URL", cls.rasa_url).rstrip("/"),
+            action_server_url=env("TRYGG_ACTION_SERVER_URL", cls.action_server_url).rstrip("/"),
+            site_origin=env("TRYGG_SITE_ORIGIN", cls.site_origin),
+            max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),
+            rasa_timeout_s=float(env("TRYGG_RASA_TIMEOUT_S", cls.rasa_timeout_s)),
+            log_level=env("TRYGG_LOG_LEVEL", cls.log_level),
+        )

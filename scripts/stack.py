@@ -1,0 +1,144 @@
+"""Start and stop the three processes: Rasa, the action server and the web app.
+
+Used by ``make run`` (``python scripts/stack.py``) and by the tests (``Stack`` in conftest),
+so the way the system is started is the same everywhere.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "trygg.tar.gz"
+
+
+@dataclass
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8000
+
+
+@dataclass
+class Stack:
+    ports: Ports = field(default_factory=Ports)
+    log_dir: Optional[Path] = None          # where each process's output goes (None: inherit)
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def env(self) -> Dict[str, str]:
+        return {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TRYGG_ACTION_ENDPOINT": f"http://127.0.0.1:{self.ports.actions}/webhook",
+            "TRYGG_NLG_ENDPOINT": f"http://127.0.0.1:{self.ports.web}/nlg",
+            "TRYGG_RASA_URL": f"http://127.0.0.1:{self.ports.rasa}",
+            "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
+            "TRYGG_PORT": str(self.ports.web),
+            "TRYGG_ACTIONS_PORT": str(self.ports.actions),
+            **self.extra_env,
+        }
+
+    def commands(self) -> Dict[str, List[str]]:
+        py = sys.executable
+        return {
+            "actions": [py, "-m", "actions.server"],
+            "web": [py, "-m", "bot"],
+            # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
+            "rasa": [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+                     "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+                     "--port", str(self.ports.rasa), "--cors", "[]"],
+        }
+
+    def start(self, names: Optional[List[str]] = None) -> None:
+        for name, command in self.commands().items():
+            if names is None or name in names:
+                self.start_one(name, command)
+
+    def start_one(self, name: str, command: Optional[List[str]] = None) -> None:
+        command = command or self.commands()[name]
+        out = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
+
+    def stop(self, names: Optional[List[str]] = None) -> None:
+        for name in list(self.processes):
+            if names is None or name in names:
+                process = self.processes.pop(name)
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    try:
+                        process.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(process.pid, signal.SIGKILL)
+                        process.wait()
+
+    def wait_healthy(self, timeout_s: float = 180) -> None:
+        """Block until /healthz says every part is up; raise with the last answer otherwise."""
+        deadline = time.monotonic() + timeout_s
+        last = "no answer"
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports.web}/healthz", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except urllib.error.HTTPError as error:
+                last = error.read().decode("utf-8", "replace")
+            except OSError as error:
+                last = type(error).__name__
+            time.sleep(1)
+        raise TimeoutError(f"the stack did not become healthy in {timeout_s:.0f} s: {last}")
+
+
+def main() -> None:
+    stack = Stack()
+    print("==> Starting the action server, the web app and Rasa (Rasa takes about 30 s to load)")
+    stack.start()
+
+    def shutdown(*_args) -> None:
+        print("\n==> Stopping all three processes")
+        stack.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        stack.wait_healthy()
+    except (RuntimeError, TimeoutError) as error:
+        print(f"ERROR: {error}")
+        stack.stop()
+        sys.exit(1)
+    web = f"http://127.0.0.1:{stack.ports.web}"
+    print(f"""
+==> Trygg chatt is running. Press Ctrl-C to stop.
+    Demo page (widget):  {web}/demo
+    Staff console:       {web}/console
+    Health:              {web}/healthz
+    Chat API:            POST {web}/api/chat   (docs/api.md)
+""", flush=True)
+    while True:
+        for name, process in stack.processes.items():
+            if process.poll() is not None:
+                print(f"ERROR: {name} stopped (exit code {process.returncode}); stopping the others")
+                stack.stop()
+                sys.exit(1)
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

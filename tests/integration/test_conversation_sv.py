@@ -1,0 +1,63 @@
+"""A first Swedish conversation end to end, over /api/chat and over Rasa's own REST webhook."""
+import uuid
+
+import pytest
+
+from bot.answers import Content
+from bot.settings import Settings
+from tests.helpers import texts
+
+pytestmark = pytest.mark.stack
+CONTENT = Content.from_settings(Settings())
+
+
+def first_paragraph(response: str, language: str = "sv", **arguments) -> str:
+    return CONTENT.render(response, language, arguments)["text"].split("\n\n")[0]
+
+
+def test_greeting_has_a_privacy_note_and_topic_buttons(client):
+    answers = client.say("hej")
+    assert texts(answers)[0] == first_paragraph("utter_greet")
+    assert "sparar inget" in texts(answers)[0]
+    assert any(b["payload"] == "/where_to_turn" for b in answers[0]["buttons"])
+
+
+def test_where_can_i_turn_names_rvc_and_kvinnofridslinjen(client):
+    text = " ".join(texts(client.say("vart kan jag vända mig om min sambo slår mig?")))
+    assert "relationsvåldscentrum" in text.lower()
+    assert "Kvinnofridslinjen 020-50 50 50" in text
+
+
+@pytest.mark.parametrize("message", ["han slår mig just nu hjälp", "han står utanför dörren och hotar att döda mig"])
+def test_acute_danger_gets_112_first(client, message):
+    answers = client.say(message)
+    assert texts(answers)[0].startswith("Ring 112")
+
+
+def test_danger_after_other_turns_still_gets_112_first(client):
+    sender = str(uuid.uuid4())
+    client.say("hej", sender=sender)
+    client.say("vad är ett kontaktförbud?", sender=sender)
+    assert texts(client.say("hjälp han har en kniv", sender=sender))[0].startswith("Ring 112")
+
+
+def test_out_of_scope_gets_an_honest_answer_and_where_to_turn(client):
+    text = " ".join(texts(client.say("vad blir det för väder i morgon?")))
+    assert "Kvinnofridslinjen" in text and "112" in text
+    assert text.startswith(("Det kan jag tyvärr inte", "Förlåt, det förstod jag inte"))
+
+
+def test_rasa_rest_webhook_directly_honours_language_metadata(rasa_client):
+    answers = rasa_client.say("hej", language="en", path="/webhooks/rest/webhook")
+    assert texts(answers)[0] == first_paragraph("utter_greet", "en")
+
+
+def test_api_chat_honours_language_metadata(client):
+    answers = client.say("hej", language="fi")
+    assert texts(answers)[0] == first_paragraph("utter_greet", "fi")
+
+
+def test_health_is_ok_when_every_part_answers(client):
+    status, body, _ = client.request("GET", "/healthz")
+    assert status == 200, body
+    assert body["parts"] == {"rasa": "up", "actions": "up", "nlg": "up"}
