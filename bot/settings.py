@@ -14,6 +14,16 @@ RTL_LANGUAGES = frozenset({"ar", "fa"})
 SOURCE_LANGUAGE = "sv"
 
 
+def state_dir() -> Path:
+    """Where the database and secrets live: outside the repository by default."""
+    default = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "trygg-chatt"
+    return Path(os.environ.get("TRYGG_STATE_DIR") or default)
+
+
+def database_url() -> str:
+    return os.environ.get("TRYGG_DATABASE_URL") or f"sqlite:///{state_dir() / 'trygg.db'}"
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"

@@ -15,6 +15,7 @@ fi
 echo "==> Installing pinned dependencies (about 1-2 minutes on a fresh machine)"
 "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade "pip==24.2"
 "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
-  -r requirements.in -c constraints.txt 2>&1 | grep -vE '^(Requirement already satisfied|  Using cached)' || true
+  -r requirements.in -c constraints.txt
+
 "$VENV/bin/python" -m pip check
 echo "$want" > "$stamp"

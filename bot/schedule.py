@@ -1,0 +1,116 @@
+"""Callback slots offered at each centre, from bot/content/schedule.yml.
+
+Slots are computed in Europe/Stockholm local time and returned as aware UTC datetimes, so a
+09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays are closed.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Set
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.reloading import FileCache
+from bot.settings import ROOT
+
+SCHEDULE_FILE = ROOT / "bot" / "content" / "schedule.yml"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class CentreSchedule:
+    slot_minutes: int
+    capacity: int
+    hours: Dict[str, List[str]]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    zone: ZoneInfo
+    lead: timedelta
+    days_ahead: int
+    centres: Dict[str, CentreSchedule]
+    closed_dates: Set[date]
+
+    def slots(self, centre: str, now: datetime) -> Iterator[datetime]:
+        """Every slot start (UTC) at ``centre`` from now + lead, for ``days_ahead`` days."""
+        plan = self.centres[centre]
+        earliest = now + self.lead
+        today = now.astimezone(self.zone).date()
+        for offset in range(self.days_ahead + 1):
+            day = today + timedelta(days=offset)
+            if day in self.closed_dates or is_swedish_public_holiday(day):
+                continue
+            for period in plan.hours.get(WEEKDAYS[day.weekday()], []):
+                start_text, end_text = period.split("-")
+                start = datetime.combine(day, time.fromisoformat(start_text.strip()), self.zone)
+                end = datetime.combine(day, time.fromisoformat(end_text.strip()), self.zone)
+                step = timedelta(minutes=plan.slot_minutes)
+                while start + step <= end:
+                    utc = start.astimezone(timezone.utc)
+                    if utc >= earliest:
+                        yield utc
+                    start = (start.astimezone(timezone.utc) + step).astimezone(self.zone)
+
+    def is_offered(self, centre: str, slot: datetime, now: datetime) -> bool:
+        return centre in self.centres and slot in set(self.slots(centre, now))
+
+    def capacity(self, centre: str) -> int:
+        return self.centres[centre].capacity
+
+
+def load_schedule(path: Path = SCHEDULE_FILE) -> Schedule:
+    return _schedules.get(path)
+
+
+def _parse(path: Path) -> Schedule:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    defaults = data.get("defaults", {})
+    centres = {}
+    for centre, own in (data.get("centres") or {}).items():
+        merged = {**defaults, **(own or {})}
+        centres[centre] = CentreSchedule(int(merged["slot_minutes"]), int(merged["capacity"]), merged.get("hours", {}))
+    return Schedule(
+        zone=ZoneInfo(data.get("timezone", "Europe/Stockholm")),
+        lead=timedelta(minutes=int(data.get("lead_minutes", 60))),
+        days_ahead=int(data.get("days_ahead", 14)),
+        centres=centres,
+        closed_dates={date.fromisoformat(str(d)) for d in data.get("closed_dates") or []},
+    )
+
+
+_schedules: FileCache[Schedule] = FileCache(_parse)
+
+
+def is_swedish_public_holiday(day: date) -> bool:
+    """Public holidays (allmänna helgdagar) plus the eves that workplaces close (midsommar-, jul-, nyårsafton)."""
+    return day in _holidays(day.year)
+
+
+def _holidays(year: int) -> Set[date]:
+    easter = _easter(year)
+    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
+    all_saints = next(date(year, 10, 31) + timedelta(days=i) for i in range(7)
+                      if (date(year, 10, 31) + timedelta(days=i)).weekday() == 5)
+    return {
+        date(year, 1, 1), date(year, 1, 6),
+        easter - timedelta(days=2), easter, easter + timedelta(days=1),
+        date(year, 5, 1), easter + timedelta(days=39), easter + timedelta(days=49),
+        date(year, 6, 6), midsummer_eve, midsummer_eve + timedelta(days=1), all_saints,
+        date(year, 12, 24), date(year, 12, 25), date(year, 12, 26), date(year, 12, 31),
+    }
+
+
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return date(year, month, day + 1)

@@ -1,0 +1,52 @@
+"""Tables. A booking holds what the call needs and nothing that identifies the resident.
+
+No name, personal number, IP address, sender id or message text exists in any table
+(tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
+AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
+"""
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, Integer, LargeBinary, MetaData, String, Table
+
+metadata = MetaData()
+
+bookings = Table(
+    "bookings", metadata,
+    Column("id", String(32), primary_key=True),               # random, not a counter
+    Column("centre", String(40), nullable=False, index=True),
+    Column("slot_start", DateTime(timezone=True), nullable=False, index=True),  # UTC
+    Column("language", String(8), nullable=False),            # language of the chat
+    Column("call_language", String(8), nullable=False),       # language wanted on the call
+    Column("interpreter", Boolean, nullable=False),
+    Column("may_identify", Boolean, nullable=False),          # may we say we call from RVC
+    Column("may_leave_message", Boolean, nullable=False),     # voicemail / SMS
+    Column("withheld_ok", Boolean, nullable=False),           # withheld number OK
+    Column("safe_times", String(40), nullable=False),         # a fixed choice, never free text
+    Column("status", String(16), nullable=False, default="booked", index=True),
+    Column("reference_hash", String(64), nullable=False, unique=True),
+    Column("phone_cipher", LargeBinary, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("phone_erased_at", DateTime(timezone=True), nullable=True),
+)
+
+# One row per offered slot that has bookings: capacity is enforced by a conditional UPDATE
+# (booked < capacity) that the database executes atomically, on SQLite and PostgreSQL alike.
+slot_usage = Table(
+    "slot_usage", metadata,
+    Column("centre", String(40), primary_key=True),
+    Column("slot_start", DateTime(timezone=True), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+    Column("booked", Integer, nullable=False, default=0),
+    CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+)
+
+# A phone number typed in the chat, taken out by the web app before Rasa sees the message.
+# Rasa gets only the token; the row lives minutes and is consumed by the booking.
+phone_tokens = Table(
+    "phone_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("phone_cipher", LargeBinary, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)

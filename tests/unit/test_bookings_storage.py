@@ -1,0 +1,187 @@
+"""Booking storage on SQLite and PostgreSQL: capacity, double submit, cancel, erasure, no identity."""
+import base64
+import os
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select
+
+from bot.storage import bookings as repo
+from bot.storage.crypto import PhoneCipher, reference_hash
+from bot.storage.db import engine_for, session_scope
+from bot.storage.models import bookings, phone_tokens, slot_usage
+from tests.databases import database_params, fresh_database_url
+
+PEPPER = base64.b64encode(os.urandom(32)).decode()
+CIPHER = PhoneCipher([base64.b64encode(os.urandom(32)).decode()])
+SLOT = datetime(2030, 3, 4, 8, 0, tzinfo=timezone.utc)
+PHONE = "+46701234567"
+
+
+def request(slot=SLOT):
+    return repo.BookingRequest(centre="rvc_innerstan", slot_start=slot, language="sv", call_language="ar",
+                               interpreter=True, may_identify=False, may_leave_message=False,
+                               withheld_ok=True, safe_times="weekday_mornings")
+
+
+@pytest.fixture(params=database_params())
+def db(request, tmp_path):
+    return fresh_database_url(request.param, tmp_path)
+
+
+def new_token(db, phone=PHONE):
+    with session_scope(db) as s:
+        return repo.store_phone_token(s, CIPHER.encrypt(phone))
+
+
+def test_booking_keeps_the_number_only_encrypted_and_returns_a_reference(db):
+    token = new_token(db)
+    with session_scope(db) as s:
+        code = repo.book_callback(s, request(), token, capacity=2, pepper=PEPPER)
+    with session_scope(db) as s:
+        row = s.execute(select(bookings)).one()
+    assert PHONE.encode() not in bytes(row.phone_cipher) and b"701234567" not in bytes(row.phone_cipher)
+    assert CIPHER.decrypt(row.phone_cipher) == PHONE
+    assert row.reference_hash == reference_hash(PEPPER, code) and code not in row.reference_hash
+    assert len(code) == 9 and code[4] == "-"
+
+
+def test_a_full_slot_refuses_and_keeps_the_token_for_another_slot(db):
+    with session_scope(db) as s:
+        repo.book_callback(s, request(), new_token(db), capacity=1, pepper=PEPPER)
+    token = new_token(db)
+    with pytest.raises(repo.SlotTaken):
+        with session_scope(db) as s:
+            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+    with session_scope(db) as s:
+        assert repo.phone_token_is_valid(s, token)
+        repo.book_callback(s, request(SLOT + timedelta(minutes=30)), token, capacity=1, pepper=PEPPER)
+    with session_scope(db) as s:
+        assert len(s.execute(select(bookings)).all()) == 2
+
+
+def test_the_same_confirmation_twice_books_once(db):
+    token = new_token(db)
+    with session_scope(db) as s:
+        repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER)
+    with pytest.raises(repo.TokenUnknown):
+        with session_scope(db) as s:
+            repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER)
+    with session_scope(db) as s:
+        assert len(s.execute(select(bookings)).all()) == 1
+
+
+def test_concurrent_bookings_of_the_last_seat_book_exactly_one(db):
+    tokens = [new_token(db) for _ in range(8)]
+    results, barrier = [], threading.Barrier(len(tokens))
+
+    def attempt(token):
+        barrier.wait()
+        try:
+            with session_scope(db) as s:
+                repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+            results.append("booked")
+        except repo.SlotTaken:
+            results.append("taken")
+
+    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["booked"] + ["taken"] * 7
+    with session_scope(db) as s:
+        assert s.execute(select(slot_usage.c.booked)).scalar_one() == 1
+        assert len(s.execute(select(bookings)).all()) == 1
+
+
+def test_concurrent_double_submit_of_one_token_books_once(db):
+    token = new_token(db)
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def attempt():
+        barrier.wait()
+        try:
+            with session_scope(db) as s:
+                repo.book_callback(s, request(), token, capacity=10, pepper=PEPPER)
+            outcomes.append("booked")
+        except repo.TokenUnknown:
+            outcomes.append("duplicate")
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["booked", "duplicate", "duplicate", "duplicate"]
+
+
+def test_cancel_by_reference_frees_the_seat_and_erases_the_number(db):
+    with session_scope(db) as s:
+        code = repo.book_callback(s, request(), new_token(db), capacity=1, pepper=PEPPER)
+    with session_scope(db) as s:
+        assert not repo.cancel_booking(s, "ZZZZ-ZZZZ", PEPPER)
+        assert repo.cancel_booking(s, code.lower().replace("-", " "), PEPPER)
+    with session_scope(db) as s:
+        row = s.execute(select(bookings)).one()
+        assert row.status == "cancelled" and row.phone_cipher is None
+        assert s.execute(select(slot_usage.c.booked)).scalar_one() == 0
+        assert not repo.cancel_booking(s, code, PEPPER)  # only once
+
+
+def test_retention_erases_old_numbers_and_expired_tokens(db):
+    long_ago = datetime.now(timezone.utc) - timedelta(days=20)
+    with session_scope(db) as s:
+        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
+    with session_scope(db) as s:
+        repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, now=long_ago)
+        repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
+        fresh = repo.store_phone_token(s, CIPHER.encrypt(PHONE))
+    with session_scope(db) as s:
+        erased = repo.apply_retention(s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2))
+    assert erased == 1
+    with session_scope(db) as s:
+        assert s.execute(select(bookings.c.phone_cipher)).scalar_one() is None
+        assert len(s.execute(select(phone_tokens)).all()) == 1
+        assert repo.phone_token_is_valid(s, fresh)
+
+
+def test_expired_tokens_cannot_book(db):
+    with session_scope(db) as s:
+        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=datetime.now(timezone.utc) - timedelta(hours=1))
+    with pytest.raises(repo.TokenUnknown):
+        with session_scope(db) as s:
+            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+
+
+# Every column that may exist. A new column must be added here on purpose, after checking that
+# it cannot identify a resident (name, personal number, IP, e-mail) or link a booking to a chat
+# (sender id, message text, conversation time finer than the slot).
+ALLOWED_COLUMNS = {
+    "bookings": {"id", "centre", "slot_start", "language", "call_language", "interpreter", "may_identify",
+                 "may_leave_message", "withheld_ok", "safe_times", "status", "reference_hash", "phone_cipher",
+                 "claimed_by", "outcome", "attempts", "created_at", "updated_at", "phone_erased_at"},
+    "slot_usage": {"centre", "slot_start", "capacity", "booked"},
+    "phone_tokens": {"token_hash", "phone_cipher", "expires_at"},
+}
+
+
+def test_no_table_has_a_column_that_could_identify_a_resident_or_link_a_chat(db):
+    inspector = inspect(engine_for(db))
+    tables = set(inspector.get_table_names()) - {"alembic_version"}
+    assert tables <= set(ALLOWED_COLUMNS) | {"staff", "audit_log", "sessions"}, tables
+    for table, allowed in ALLOWED_COLUMNS.items():
+        assert {c["name"] for c in inspector.get_columns(table)} == allowed, table
+
+
+def test_sqlite_erases_deleted_data_from_the_file(tmp_path):
+    url = fresh_database_url("sqlite", tmp_path)
+    token = new_token(url, phone="+46709876543")
+    with session_scope(url) as s:
+        cipher = s.execute(select(phone_tokens.c.phone_cipher)).scalar_one()
+        code = repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+    with session_scope(url) as s:
+        repo.cancel_booking(s, code, PEPPER)
+    engine_for(url).dispose()
+    assert bytes(cipher) not in (tmp_path / "bookings.db").read_bytes()
