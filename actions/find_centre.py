@@ -1,12 +1,13 @@
 """Nearest RVC: from where the resident says they live to the centre that serves them.
 
 The place is read from the ``location`` entity (buttons) or the message text, matched in the
-gazetteer (bot/places.py, bot/content/places.yml) and never stored: no slot is set, only the
-answer is given. Facts (a dated address) come from bot/content/facts.yml.
+gazetteer (bot/places.py, bot/content/places.yml) and never stored: only the centre it
+belongs to is kept in the ``centre`` slot, for a callback booking. Facts (a dated address) come from bot/content/facts.yml.
 """
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import facts
@@ -25,6 +26,8 @@ class ActionFindCentre(Action):
         match = find_place(said)
         if match.kind == "district":
             self._answer_centre(dispatcher, match)
+            # Only the centre is kept (for a callback booking), never the place.
+            return [SlotSet("centre", match.centre)]
         elif match.kind == "outside":
             dispatcher.utter_message(response="utter_outside_city", place=match.place)
         elif match.kind == "postcode_unknown":

@@ -7,7 +7,8 @@ endpoint calls it for every ``utter_*`` Rasa sends; the demo page and tests call
 - Translations: ``locales/<lang>/LC_MESSAGES/messages.po``, read directly (no .mo needed),
   reloaded when the file changes; fuzzy or empty entries fall back to Swedish.
 - Facts: ``bot/content/facts.yml``, filled into ``{placeholders}`` by name; action
-  arguments (e.g. ``{place}``) are filled the same way and win over facts.
+  arguments (e.g. ``{place}``) are filled the same way and win over facts. An argument
+  ``"@utter_x"`` is replaced by response ``utter_x`` rendered in the same language.
 """
 import logging
 import re
@@ -23,6 +24,7 @@ from bot.settings import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Settings
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+WORD_REFERENCE = "@"
 
 
 class UnknownResponse(KeyError):
@@ -48,7 +50,13 @@ class Content:
             raise UnknownResponse(response)
         variation = variations[0]
         values = {key: fact["value"] for key, fact in facts(self.facts_file).items()}
-        values.update({k: str(v) for k, v in (arguments or {}).items() if v is not None})
+        for key, value in (arguments or {}).items():
+            if isinstance(value, str) and value.startswith(WORD_REFERENCE):
+                # A word that must be translated too ("ja", a language name): the action names
+                # the response that holds it, e.g. interpreter_text="@utter_word_yes".
+                values[key] = self.render(value[len(WORD_REFERENCE):], language)["text"]
+            elif isinstance(value, (str, int, float)):
+                values[key] = str(value)
 
         def say(source: str) -> str:
             return fill(translate(self.locales_dir, language, source), values)

@@ -8,8 +8,10 @@ from sanic.response import HTTPResponse
 
 from bot.answers import Content
 from bot.errors import install_error_handlers
-from bot.routes import chat, demo, health, nlg
+from bot.routes import chat, console, demo, health, nlg
+from bot.secrets import load_secrets
 from bot.settings import Settings
+from bot.storage.crypto import PhoneCipher
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +22,15 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
-    for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp):
+    for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp, console.bp):
         app.blueprint(blueprint)
     install_error_handlers(app)
 
     @app.before_server_start
     async def open_clients(app: Sanic, _loop) -> None:
         app.ctx.http = aiohttp.ClientSession()
+        app.ctx.cipher = PhoneCipher(load_secrets()["phone_keys"])
+        app.ctx.store_phone = chat.phone_store(app.ctx.cipher)
 
     @app.after_server_stop
     async def close_clients(app: Sanic, _loop) -> None:

@@ -3,6 +3,8 @@
 Slots are computed in Europe/Stockholm local time and returned as aware UTC datetimes, so a
 09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays are closed.
 """
+import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -14,7 +16,11 @@ import yaml
 from bot.reloading import FileCache
 from bot.settings import ROOT
 
-SCHEDULE_FILE = ROOT / "bot" / "content" / "schedule.yml"
+def schedule_file() -> Path:
+    """bot/content/schedule.yml, or TRYGG_SCHEDULE_FILE (tests and deployments keep their own)."""
+    return Path(os.environ.get("TRYGG_SCHEDULE_FILE") or ROOT / "bot" / "content" / "schedule.yml")
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -60,8 +66,8 @@ class Schedule:
         return self.centres[centre].capacity
 
 
-def load_schedule(path: Path = SCHEDULE_FILE) -> Schedule:
-    return _schedules.get(path)
+def load_schedule(path: Optional[Path] = None) -> Schedule:
+    return _schedules.get(path or schedule_file())
 
 
 def _parse(path: Path) -> Schedule:
@@ -114,3 +120,36 @@ def _easter(year: int) -> date:
     m = (a + 11 * h + 22 * l) // 451
     month, day = divmod(h + l - 7 * m + 114, 31)
     return date(year, month, day + 1)
+
+
+class ScheduleError(ValueError):
+    """A schedule change that would not make sense; the message says what to fix."""
+
+
+_PERIOD = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: Dict[str, List[str]],
+                         path: Optional[Path] = None) -> None:
+    """Write one centre's callback hours into schedule.yml (the header comment is kept)."""
+    path = path or schedule_file()
+    if not 5 <= slot_minutes <= 240:
+        raise ScheduleError("slot length must be 5-240 minutes")
+    if not 1 <= capacity <= 50:
+        raise ScheduleError("capacity must be 1-50 calls per slot")
+    for day, periods in hours.items():
+        if day not in WEEKDAYS:
+            raise ScheduleError(f"unknown day {day}")
+        for period in periods:
+            if not _PERIOD.match(period) or period[:5] >= period[6:]:
+                raise ScheduleError(f"'{period}' is not a period like 09:00-12:00")
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    data = yaml.safe_load(text)
+    data.setdefault("centres", {})[centre] = {
+        "slot_minutes": slot_minutes, "capacity": capacity,
+        "hours": {day: periods for day, periods in hours.items() if periods},
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(header + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp.replace(path)

@@ -40,6 +40,8 @@ class Settings:
     facts_file: Path = ROOT / "bot" / "content" / "facts.yml"
     widget_dir: Path = ROOT / "widget"
     log_level: str = "INFO"
+    # Console cookies carry the Secure flag; browsers accept it on http://127.0.0.1 and localhost.
+    cookie_secure: bool = True
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -53,4 +55,5 @@ class Settings:
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),
             rasa_timeout_s=float(env("TRYGG_RASA_TIMEOUT_S", cls.rasa_timeout_s)),
             log_level=env("TRYGG_LOG_LEVEL", cls.log_level),
+            cookie_secure=env("TRYGG_COOKIE_SECURE", "1") != "0",
         )

@@ -29,6 +29,8 @@ class Stack:
     ports: Ports = field(default_factory=Ports)
     log_dir: Optional[Path] = None          # where each process's output goes (None: inherit)
     extra_env: Dict[str, str] = field(default_factory=dict)
+    # Set to "redis://host:port/db" to share trackers and locks in Redis (endpoints-redis.yml).
+    redis_url: Optional[str] = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def env(self) -> Dict[str, str]:
@@ -43,8 +45,17 @@ class Stack:
             "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
+            **self._redis_env(),
             **self.extra_env,
         }
+
+    def _redis_env(self) -> Dict[str, str]:
+        if not self.redis_url:
+            return {}
+        from urllib.parse import urlparse
+        parsed = urlparse(self.redis_url)
+        return {"TRYGG_REDIS_HOST": parsed.hostname or "127.0.0.1", "TRYGG_REDIS_PORT": str(parsed.port or 6379),
+                "TRYGG_REDIS_DB": (parsed.path or "/0").lstrip("/") or "0"}
 
     def commands(self) -> Dict[str, List[str]]:
         py = sys.executable
@@ -52,12 +63,15 @@ class Stack:
             "actions": [py, "-m", "actions.server"],
             "web": [py, "-m", "bot"],
             # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            "rasa": [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+            "rasa": [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
+                     "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
                      "--credentials", "credentials.yml", "--interface", "127.0.0.1",
                      "--port", str(self.ports.rasa), "--cors", "[]"],
         }
 
     def start(self, names: Optional[List[str]] = None) -> None:
+        # Migrations run once here, before any process uses the database.
+        subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=self.env(), check=True)
         for name, command in self.commands().items():
             if names is None or name in names:
                 self.start_one(name, command)
@@ -107,6 +121,9 @@ class Stack:
 
 def main() -> None:
     stack = Stack()
+    # Local runs get one demo staff account per centre, with fresh passwords printed below.
+    subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
+    subprocess.run([sys.executable, "-m", "bot.console_accounts", "demo"], cwd=ROOT, env=stack.env(), check=True)
     print("==> Starting the action server, the web app and Rasa (Rasa takes about 30 s to load)")
     stack.start()
 

@@ -4,6 +4,8 @@ The stack is started once per test session on free loopback ports with logs in a
 exactly as ``make run`` starts it (scripts/stack.py). Tests that need only the web app use
 ``web_only`` (Rasa and the action server deliberately absent).
 """
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,10 +17,26 @@ from stack import Ports, Stack  # noqa: E402
 from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
 
 
+def copy_schedule(directory: Path) -> Path:
+    """Tests that edit the schedule edit a copy, never bot/content/schedule.yml."""
+    target = directory / "schedule.yml"
+    shutil.copy(ROOT / "bot" / "content" / "schedule.yml", target)
+    return target
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Stack:
+def state_dir(tmp_path_factory) -> Path:
+    """Database and secrets of the test stack (never the developer's own)."""
+    return tmp_path_factory.mktemp("state")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, state_dir) -> Stack:
+    # With `make test`, trackers live in the throwaway Redis so tests can dump them.
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                    log_dir=tmp_path_factory.mktemp("stack-logs"))
+                    log_dir=tmp_path_factory.mktemp("stack-logs"),
+                    extra_env={"TRYGG_STATE_DIR": str(state_dir), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state_dir))},
+                    redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"))
     running.start()
     try:
         running.wait_healthy(timeout_s=240)
@@ -40,10 +58,15 @@ def rasa_client(stack: Stack) -> Client:
 
 @pytest.fixture(scope="module")
 def web_only(tmp_path_factory):
-    """The web app alone; Rasa and the action server ports point at nothing."""
+    """The web app alone; Rasa and the action server ports point at nothing.
+
+    Yields (stack, client, state_dir); the state dir holds its database and secrets.
+    """
+    state = tmp_path_factory.mktemp("web-only-state")
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                    log_dir=tmp_path_factory.mktemp("web-only-logs"))
+                    log_dir=tmp_path_factory.mktemp("web-only-logs"),
+                    extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state))})
     running.start(["web"])
     wait_for_port(running.ports.web)
-    yield running, Client(f"http://127.0.0.1:{running.ports.web}")
+    yield running, Client(f"http://127.0.0.1:{running.ports.web}"), state
     running.stop()

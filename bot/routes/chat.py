@@ -4,6 +4,7 @@ Request and response JSON are exactly those of Rasa's REST channel (docs/api.md)
 REST client works against it. Rasa is never reachable from outside; this route is the way in.
 """
 import asyncio
+import dataclasses
 import logging
 
 import aiohttp
@@ -11,10 +12,15 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from bot.chat_input import parse_chat_request
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.chat_input import ChatMessage, parse_chat_request
 from bot.errors import ApiError
 from bot.language import detect_language
-from bot.settings import SOURCE_LANGUAGE
+from bot.phone import redact_phone_numbers
+from bot.settings import SOURCE_LANGUAGE, database_url
+from bot.storage import bookings as repo
+from bot.storage.db import session_scope
 
 bp = Blueprint("chat", url_prefix="/api")
 logger = logging.getLogger(__name__)
@@ -30,6 +36,14 @@ async def chat(request: Request) -> HTTPResponse:
     settings = request.app.ctx.settings
     message = parse_chat_request(body, settings.max_message_chars)
     try:
+        # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).
+        redacted, _ = await asyncio.get_running_loop().run_in_executor(
+            None, redact_phone_numbers, message.message, request.app.ctx.store_phone)
+    except SQLAlchemyError as error:
+        logger.error("phone number could not be stored: %s", type(error).__name__)
+        return json(_fallback_answer(request, message, "utter_booking_failed"), status=503)
+    message = dataclasses.replace(message, message=redacted)
+    try:
         async with request.app.ctx.http.post(
             f"{settings.rasa_url}/webhooks/rest/webhook",
             json=message.rasa_payload(),
@@ -40,13 +54,23 @@ async def chat(request: Request) -> HTTPResponse:
             answers = await response.json()
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("rasa unavailable: %s", type(error).__name__)
-        return json(_unavailable_answer(request, message), status=503)
+        return json(_fallback_answer(request, message, "utter_service_unavailable"), status=503)
     logger.info("chat message forwarded, %d answers", len(answers))
     return json(answers)
 
 
-def _unavailable_answer(request: Request, message) -> list:
-    """When Rasa cannot answer, the resident still gets the emergency number and helplines."""
+def _fallback_answer(request: Request, message: ChatMessage, response: str) -> list:
+    """When a part is down, the resident still gets the emergency number and helplines."""
     language = message.language or detect_language(message.message) or SOURCE_LANGUAGE
-    rendered = request.app.ctx.content.render("utter_service_unavailable", language)
+    rendered = request.app.ctx.content.render(response, language)
     return [{"recipient_id": message.sender, **rendered}]
+
+
+def phone_store(cipher):
+    """``store(e164) -> token`` for redact_phone_numbers: encrypt, keep under a fresh token."""
+
+    def store(e164: str) -> str:
+        with session_scope(database_url()) as session:
+            return repo.store_phone_token(session, cipher.encrypt(e164))
+
+    return store

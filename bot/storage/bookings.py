@@ -55,7 +55,7 @@ def store_phone_token(session: Session, phone_cipher: bytes, now: Optional[datet
 
 def phone_token_is_valid(session: Session, token: str, now: Optional[datetime] = None) -> bool:
     row = session.execute(select(phone_tokens.c.expires_at).where(phone_tokens.c.token_hash == _token_hash(token))).first()
-    return row is not None and _aware(row.expires_at) > (now or now_utc())
+    return row is not None and as_utc(row.expires_at) > (now or now_utc())
 
 
 def booked_counts(session: Session, centre: str, slots: List[datetime]) -> dict:
@@ -63,7 +63,7 @@ def booked_counts(session: Session, centre: str, slots: List[datetime]) -> dict:
         return {}
     rows = session.execute(select(slot_usage.c.slot_start, slot_usage.c.booked, slot_usage.c.capacity)
                            .where(slot_usage.c.centre == centre, slot_usage.c.slot_start.in_(slots))).all()
-    return {_aware(r.slot_start): (r.booked, r.capacity) for r in rows}
+    return {as_utc(r.slot_start): (r.booked, r.capacity) for r in rows}
 
 
 def book_callback(session: Session, request: BookingRequest, token: str, capacity: int, pepper: str,
@@ -162,6 +162,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; we store UTC everywhere."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

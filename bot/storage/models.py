@@ -4,7 +4,8 @@ No name, personal number, IP address, sender id or message text exists in any ta
 (tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
 AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
 """
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, Integer, LargeBinary, MetaData, String, Table
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
+                        String, Table)
 
 metadata = MetaData()
 
@@ -49,4 +50,38 @@ phone_tokens = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("phone_cipher", LargeBinary, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# --- staff console ---------------------------------------------------------------------------
+# Staff accounts: argon2id password hashes only. role: staff | lead | admin.
+staff = Table(
+    "staff", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("centre", String(40), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+staff_sessions = Table(
+    "staff_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_id", String(32), ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who revealed which booking's number and when, outcomes, schedule and account changes.
+# Never the number itself (tests/integration/test_console.py checks).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(64), nullable=False),
+    Column("centre", String(40), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("booking_id", String(32), nullable=True),
+    Column("detail", String(200), nullable=True),
 )

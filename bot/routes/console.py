@@ -1,0 +1,232 @@
+"""The staff console: jour staff work their centre's callback list (``/console``).
+
+Security: session cookie (HttpOnly, Secure, SameSite=Strict) pointing at a server-side session;
+a CSRF token on every state change; login rate limiting with one generic error; pages that show
+a number are never cached (app-wide ``Cache-Control: no-store``); the strict CSP of the app.
+Isolation between centres is enforced in bot/storage/staff.py on every booking access.
+"""
+import logging
+import secrets
+import time
+from collections import defaultdict, deque
+from datetime import datetime
+from typing import Deque, Dict, Optional
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, html, redirect
+
+from bot.places import centres
+from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
+from bot.settings import ROOT, database_url
+from bot.storage import staff as staff_repo
+from bot.storage.bookings import as_utc
+from bot.storage.db import session_scope
+
+bp = Blueprint("console", url_prefix="/console")
+logger = logging.getLogger(__name__)
+COOKIE = "trygg_staff"
+LOGIN_CSRF_COOKIE = "trygg_login_csrf"
+MAX_FAILURES, FAILURE_WINDOW_S = 5, 15 * 60
+_failures: Dict[str, Deque[float]] = defaultdict(deque)
+_templates = Environment(loader=FileSystemLoader(ROOT / "bot" / "templates" / "console"),
+                         autoescape=select_autoescape(["html"]))
+_templates.filters["local"] = lambda moment: as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
+OUTCOME_LABELS = {"reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk": "Kunde inte prata säkert",
+                  "wrong_number": "Fel nummer", "declined": "Avböjde"}
+SAFE_TIME_LABELS = {"chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
+                    "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid"}
+
+
+class ConsoleError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@bp.exception(ConsoleError)
+async def console_error(request: Request, error: ConsoleError) -> HTTPResponse:
+    return page("error.html", request, None, status=error.status, message=error.message)
+
+
+@bp.get("/")
+async def index(request: Request) -> HTTPResponse:
+    """The callback list of the logged-in member's centre, or the login page."""
+    member = current_member(request)
+    if member is None:
+        return login_page(request)
+    today = datetime.now(load_schedule().zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    with session_scope(database_url()) as session:
+        rows = staff_repo.callback_list(session, member, as_utc(today))
+    return page("list.html", request, member, rows=rows, centre_name=centres()[member.centre],
+                safe_labels=SAFE_TIME_LABELS, outcomes=OUTCOME_LABELS)
+
+
+@bp.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    form = request.form
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(expected, form.get("csrf", "")):
+        raise ConsoleError(403, "Sidan var för gammal. Ladda om inloggningen och försök igen.")
+    username, password = form.get("username", "")[:64], form.get("password", "")[:200]
+    if _too_many_failures(username):
+        logger.warning("console login rate limited")
+        return login_page(request, "För många försök. Vänta en stund och försök igen.", status=429)
+    with session_scope(database_url()) as session:
+        member = staff_repo.verify_login(session, username, password)
+        token = staff_repo.start_session(session, member) if member else None
+    if member is None:
+        _failures[username].append(time.monotonic())
+        logger.info("console login failed")
+        return login_page(request, "Fel användarnamn eller lösenord.", status=401)
+    _failures.pop(username, None)
+    logger.info("console login")
+    response = redirect("/console/")
+    _set_cookie(request, response, COOKIE, token, max_age=int(staff_repo.SESSION_LIFETIME.total_seconds()))
+    return response
+
+
+@bp.post("/logout")
+async def logout(request: Request) -> HTTPResponse:
+    member = require_member(request)
+    with session_scope(database_url()) as session:
+        staff_repo.end_session(session, request.cookies.get(COOKIE))
+    response = redirect("/console/")
+    response.cookies[COOKIE] = ""
+    response.cookies[COOKIE]["max-age"] = 0
+    logger.info("console logout %s", member.username)
+    return response
+
+
+@bp.post("/bookings/<booking_id:str>/claim")
+async def claim(request: Request, booking_id: str) -> HTTPResponse:
+    member = require_member(request)
+    with _booking_errors(), session_scope(database_url()) as session:
+        staff_repo.claim(session, member, booking_id)
+    return redirect("/console/")
+
+
+@bp.post("/bookings/<booking_id:str>/reveal")
+async def reveal(request: Request, booking_id: str) -> HTTPResponse:
+    """Shows the number to the member who claimed the booking (audited)."""
+    member = require_member(request)
+    with _booking_errors(), session_scope(database_url()) as session:
+        number = staff_repo.reveal_number(session, member, booking_id, request.app.ctx.cipher)
+    return page("reveal.html", request, member, number=number, booking_id=booking_id, outcomes=OUTCOME_LABELS)
+
+
+@bp.post("/bookings/<booking_id:str>/outcome")
+async def outcome(request: Request, booking_id: str) -> HTTPResponse:
+    member = require_member(request)
+    chosen = request.form.get("outcome", "")
+    if chosen not in OUTCOME_LABELS:
+        raise ConsoleError(400, "Välj ett utfall i listan.")
+    with _booking_errors(), session_scope(database_url()) as session:
+        staff_repo.record_outcome(session, member, booking_id, chosen, close=request.form.get("close") == "1")
+    return redirect("/console/")
+
+
+@bp.get("/schedule")
+async def schedule_page(request: Request) -> HTTPResponse:
+    member = require_lead(request)
+    return page("schedule.html", request, member, plan=load_schedule().centres[member.centre],
+                centre_name=centres()[member.centre], closed=sorted(load_schedule().closed_dates))
+
+
+@bp.post("/schedule")
+async def schedule_save(request: Request) -> HTTPResponse:
+    member = require_lead(request)
+    form = request.form
+    try:
+        hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()]
+                 for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        save_centre_schedule(member.centre, slot_minutes=int(form.get("slot_minutes", "")),
+                             capacity=int(form.get("capacity", "")), hours=hours)
+    except (ValueError, ScheduleError) as error:
+        raise ConsoleError(400, f"Schemat sparades inte: {error}")
+    with session_scope(database_url()) as session:
+        staff_repo.audit(session, member, "schedule_change", f"slot {form.get('slot_minutes')} min, capacity {form.get('capacity')}")
+    return redirect("/console/schedule")
+
+
+@bp.get("/audit")
+async def audit_page(request: Request) -> HTTPResponse:
+    member = require_lead(request)
+    with session_scope(database_url()) as session:
+        entries = staff_repo.audit_entries(session, member)
+    return page("audit.html", request, member, entries=entries)
+
+
+@bp.get("/static/console.css")
+async def stylesheet(request: Request) -> HTTPResponse:
+    from sanic.response import file
+    return await file(ROOT / "bot" / "static" / "console.css", mime_type="text/css; charset=utf-8")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def current_member(request: Request) -> Optional[staff_repo.StaffMember]:
+    with session_scope(database_url()) as session:
+        return staff_repo.member_for_session(session, request.cookies.get(COOKIE))
+
+
+def require_member(request: Request) -> staff_repo.StaffMember:
+    """The logged-in member; for POSTs also a valid CSRF token."""
+    member = current_member(request)
+    if member is None:
+        raise ConsoleError(401, "Du är inte inloggad, eller sessionen har gått ut. Logga in igen.")
+    if request.method == "POST" and not secrets.compare_digest(member.csrf_token, request.form.get("csrf", "") or ""):
+        raise ConsoleError(403, "Formuläret var ogiltigt eller för gammalt. Ladda om sidan och försök igen.")
+    return member
+
+
+def require_lead(request: Request) -> staff_repo.StaffMember:
+    member = require_member(request)
+    if not member.is_lead:
+        raise ConsoleError(403, "Den här sidan är för samordnare och administratörer.")
+    return member
+
+
+def page(template: str, request: Request, member, status: int = 200, **values) -> HTTPResponse:
+    body = _templates.get_template(template).render(member=member, **values)
+    return html(body, status=status)
+
+
+def login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
+    token = secrets.token_urlsafe(24)
+    response = page("login.html", request, None, status=status, error=error, csrf=token)
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str, max_age: int) -> None:
+    response.cookies[name] = value
+    cookie = response.cookies[name]
+    cookie["httponly"] = True
+    cookie["secure"] = request.app.ctx.settings.cookie_secure
+    cookie["samesite"] = "Strict"
+    cookie["path"] = "/console"
+    cookie["max-age"] = max_age
+
+
+def _too_many_failures(username: str) -> bool:
+    recent = _failures[username]
+    while recent and time.monotonic() - recent[0] > FAILURE_WINDOW_S:
+        recent.popleft()
+    return len(recent) >= MAX_FAILURES
+
+
+class _booking_errors:
+    """Turns repository refusals into clear pages (never a 500)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _tb):
+        if isinstance(error, staff_repo.NotAllowed):
+            raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.")
+        if isinstance(error, staff_repo.ClaimedByOther):
+            holder = error.holder or "ingen"
+            raise ConsoleError(409, f"Bokningen hanteras av {holder}. Du kan inte ändra den.")
+        return False

@@ -1,0 +1,184 @@
+"""Staff accounts, console sessions, and the work on a centre's callback list (with audit).
+
+Every function that touches a booking takes the acting staff member and checks that the
+booking belongs to their centre: isolation between centres is enforced here, not in templates.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import List, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.storage.bookings import as_utc, erase_phone, now_utc
+from bot.storage.models import audit_log, bookings, staff, staff_sessions
+
+ROLES = ("staff", "lead", "admin")
+OUTCOMES = ("reached", "no_answer", "unsafe_to_talk", "wrong_number", "declined")
+CLOSING_OUTCOMES = ("reached", "wrong_number", "declined")
+SESSION_LIFETIME = timedelta(hours=8)
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class NotAllowed(Exception):
+    """The booking does not exist for this staff member (other centre, unknown id)."""
+
+
+class ClaimedByOther(Exception):
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: str
+    username: str
+    centre: str
+    role: str
+    csrf_token: str = ""
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in ("lead", "admin")
+
+
+def create_account(session: Session, username: str, centre: str, role: str, password: Optional[str] = None) -> str:
+    """Create a staff account; returns the password (generated if not given: shown once)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    password = password or secrets.token_urlsafe(12)
+    session.execute(insert(staff).values(id=secrets.token_hex(16), username=username, centre=centre, role=role,
+                                         password_hash=_hasher.hash(password), active=True, created_at=now_utc()))
+    return password
+
+
+def set_password(session: Session, username: str, password: str) -> bool:
+    result = session.execute(update(staff).where(staff.c.username == username)
+                             .values(password_hash=_hasher.hash(password)))
+    return result.rowcount == 1
+
+
+def verify_login(session: Session, username: str, password: str) -> Optional[StaffMember]:
+    row = session.execute(select(staff).where(staff.c.username == username, staff.c.active.is_(True))).first()
+    try:
+        # Hash even for unknown users, so timing does not tell which usernames exist.
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    return StaffMember(row.id, row.username, row.centre, row.role)
+
+
+def start_session(session: Session, member: StaffMember) -> str:
+    token = secrets.token_urlsafe(32)
+    session.execute(delete(staff_sessions).where(staff_sessions.c.expires_at <= now_utc()))
+    session.execute(insert(staff_sessions).values(token_hash=_hash(token), staff_id=member.id,
+                                                  csrf_token=secrets.token_urlsafe(32),
+                                                  expires_at=now_utc() + SESSION_LIFETIME))
+    return token
+
+
+def member_for_session(session: Session, token: Optional[str]) -> Optional[StaffMember]:
+    if not token:
+        return None
+    row = session.execute(
+        select(staff.c.id, staff.c.username, staff.c.centre, staff.c.role, staff_sessions.c.csrf_token,
+               staff_sessions.c.expires_at)
+        .join(staff, staff.c.id == staff_sessions.c.staff_id)
+        .where(staff_sessions.c.token_hash == _hash(token), staff.c.active.is_(True))
+    ).first()
+    if row is None or as_utc(row.expires_at) <= now_utc():
+        return None
+    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token)
+
+
+def end_session(session: Session, token: Optional[str]) -> None:
+    if token:
+        session.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == _hash(token)))
+
+
+def callback_list(session: Session, member: StaffMember, since: datetime) -> List:
+    """Open bookings of the member's centre from ``since`` on, by slot (numbers not included)."""
+    columns = [c for c in bookings.c if c.name not in ("phone_cipher", "reference_hash")]
+    return session.execute(
+        select(*columns, bookings.c.phone_cipher.isnot(None).label("has_number"))
+        .where(bookings.c.centre == member.centre, bookings.c.status.in_(("booked", "claimed")),
+               bookings.c.slot_start >= since)
+        .order_by(bookings.c.slot_start)
+    ).all()
+
+
+def claim(session: Session, member: StaffMember, booking_id: str) -> None:
+    """Claim a callback; two staff cannot hold the same one (conditional UPDATE decides)."""
+    _own_booking(session, member, booking_id)
+    result = session.execute(update(bookings).where(
+        bookings.c.id == booking_id, bookings.c.centre == member.centre, bookings.c.status == "booked",
+    ).values(status="claimed", claimed_by=member.username, updated_at=now_utc()))
+    if result.rowcount != 1:
+        holder = session.execute(select(bookings.c.claimed_by).where(bookings.c.id == booking_id)).scalar()
+        if holder != member.username:
+            raise ClaimedByOther(holder or "?")
+        return
+    _audit(session, member, "claim", booking_id)
+
+
+def reveal_number(session: Session, member: StaffMember, booking_id: str, cipher) -> Optional[str]:
+    """The phone number, for the staff member who claimed the booking; audited."""
+    row = _own_booking(session, member, booking_id)
+    if row.status != "claimed" or row.claimed_by != member.username:
+        raise ClaimedByOther(row.claimed_by or "")
+    if row.phone_cipher is None:
+        return None
+    _audit(session, member, "reveal", booking_id)
+    return cipher.decrypt(row.phone_cipher)
+
+
+def record_outcome(session: Session, member: StaffMember, booking_id: str, outcome: str, close: bool) -> None:
+    """Record a call attempt; closing (or a closing outcome) erases the number at once."""
+    if outcome not in OUTCOMES:
+        raise ValueError("unknown outcome")
+    row = _own_booking(session, member, booking_id)
+    if row.status != "claimed" or row.claimed_by != member.username:
+        raise ClaimedByOther(row.claimed_by or "")
+    done = close or outcome in CLOSING_OUTCOMES
+    session.execute(update(bookings).where(bookings.c.id == booking_id).values(
+        outcome=outcome, attempts=bookings.c.attempts + 1, updated_at=now_utc(),
+        status="done" if done else "claimed"))
+    if done:
+        erase_phone(session, booking_id)
+    _audit(session, member, "outcome", booking_id, f"{outcome}{' (closed, number erased)' if done else ''}")
+
+
+def audit_entries(session: Session, member: StaffMember, limit: int = 200) -> List:
+    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if member.role != "admin":
+        query = query.where(audit_log.c.centre == member.centre)
+    return session.execute(query).all()
+
+
+def audit(session: Session, member: StaffMember, event: str, detail: str = "") -> None:
+    _audit(session, member, event, None, detail)
+
+
+def _own_booking(session: Session, member: StaffMember, booking_id: str):
+    row = session.execute(select(bookings).where(bookings.c.id == booking_id,
+                                                 bookings.c.centre == member.centre)).first()
+    if row is None:
+        raise NotAllowed()
+    return row
+
+
+def _audit(session: Session, member: StaffMember, event: str, booking_id: Optional[str], detail: str = "") -> None:
+    session.execute(insert(audit_log).values(at=now_utc(), actor=member.username, centre=member.centre,
+                                             event=event, booking_id=booking_id, detail=detail[:200]))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

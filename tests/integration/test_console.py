@@ -1,0 +1,187 @@
+"""Staff console over HTTP: login, isolation between centres, claim/reveal/done, CSRF, audit."""
+import os
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from bot.storage import bookings as repo
+from bot.storage import staff as staff_repo
+from bot.storage.crypto import PhoneCipher
+from bot.storage.db import session_scope
+from bot.storage.models import audit_log, bookings
+
+PASSWORD = "correct horse battery"
+PHONE = "+46709998877"
+
+
+@pytest.fixture(scope="module")
+def console(web_only):
+    stack, _client, state = web_only
+    url = f"sqlite:///{state / 'trygg.db'}"
+    os.environ["TRYGG_STATE_DIR"] = str(state)  # the test process reads the same secrets
+    from bot.secrets import load_secrets
+    secrets_ = load_secrets()
+    with session_scope(url) as s:
+        for name, centre, role in (("anna", "rvc_innerstan", "staff"), ("bo", "rvc_innerstan", "staff"),
+                                   ("vera", "rvc_vasterort", "staff"), ("lena", "rvc_innerstan", "lead")):
+            staff_repo.create_account(s, name, centre, role, PASSWORD)
+    yield {"base": f"http://127.0.0.1:{stack.ports.web}", "db": url, "secrets": secrets_}
+    os.environ.pop("TRYGG_STATE_DIR", None)
+
+
+def make_booking(console, centre="rvc_innerstan", phone=PHONE):
+    cipher = PhoneCipher(console["secrets"]["phone_keys"])
+    slot = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    with session_scope(console["db"]) as s:
+        token = repo.store_phone_token(s, cipher.encrypt(phone))
+    request = repo.BookingRequest(centre=centre, slot_start=slot, language="sv", call_language="sv",
+                                  interpreter=False, may_identify=False, may_leave_message=False,
+                                  withheld_ok=True, safe_times="weekday_mornings")
+    with session_scope(console["db"]) as s:
+        repo.book_callback(s, request, token, capacity=50, pepper=console["secrets"]["reference_pepper"])
+    with session_scope(console["db"]) as s:
+        return s.execute(select(bookings.c.id).order_by(bookings.c.created_at.desc())).scalars().first()
+
+
+class Browser:
+    """Keeps cookies like a browser on http://127.0.0.1, which sends Secure cookies to loopback
+    (Python's cookie jar would not), and follows redirects."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def request(self, method, url, data=None):
+        response = requests.request(method, url, data=data, allow_redirects=False,
+                                    headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())})
+        for name, value in response.cookies.items():
+            if value:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        if 300 <= response.status_code < 400:
+            followed = self.request("GET", url.split("/console")[0] + response.headers["Location"])
+            followed.history = [response]
+            return followed
+        return response
+
+    def get(self, url):
+        return self.request("GET", url)
+
+    def post(self, url, data=None):
+        return self.request("POST", url, data)
+
+
+def login(console, username, password=PASSWORD):
+    session = Browser()
+    page = session.get(console["base"] + "/console/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = session.post(console["base"] + "/console/login", data={"csrf": csrf, "username": username,
+                                                                      "password": password})
+    return session, response
+
+
+def csrf_of(session, console):
+    return re.search(r'name="csrf" value="([^"]+)"', session.get(console["base"] + "/console/").text).group(1)
+
+
+def post(session, console, path, **data):
+    return session.post(console["base"] + path, data={"csrf": csrf_of(session, console), **data})
+
+
+def test_login_sets_a_strict_httponly_secure_cookie(console):
+    session, response = login(console, "anna")
+    assert response.status_code == 200 and "Uppringningar" in response.text
+    cookie = response.history[0].headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Strict" in cookie
+
+
+def test_wrong_password_and_unknown_user_get_the_same_generic_error(console):
+    _, wrong = login(console, "anna", "nope")
+    _, unknown = login(console, "nobody", "nope")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Fel användarnamn eller lösenord." in wrong.text and "Fel användarnamn eller lösenord." in unknown.text
+
+
+def test_login_is_rate_limited(console):
+    for _ in range(5):
+        login(console, "bo", "wrong")
+    _, response = login(console, "bo")  # even the right password, while limited
+    assert response.status_code == 429
+
+
+def test_staff_see_only_their_own_centres_bookings_and_cannot_act_on_others(console):
+    mine = make_booking(console, "rvc_innerstan")
+    other = make_booking(console, "rvc_vasterort")
+    anna, _ = login(console, "anna")
+    page = anna.get(console["base"] + "/console/").text
+    assert mine in page and other not in page
+    for action in ("claim", "reveal"):
+        response = post(anna, console, f"/console/bookings/{other}/{action}")
+        assert response.status_code == 404
+    response = post(anna, console, f"/console/bookings/{other}/outcome", outcome="reached")
+    assert response.status_code == 404
+
+
+def test_claim_reveal_done_erases_the_number_and_audits_without_it(console):
+    booking = make_booking(console)
+    anna, _ = login(console, "anna")
+    lena, _ = login(console, "lena")
+    assert post(anna, console, f"/console/bookings/{booking}/claim").status_code == 200
+    taken = post(lena, console, f"/console/bookings/{booking}/claim")
+    assert taken.status_code == 409 and "anna" in taken.text
+    assert post(lena, console, f"/console/bookings/{booking}/reveal").status_code == 409
+
+    revealed = post(anna, console, f"/console/bookings/{booking}/reveal")
+    assert revealed.status_code == 200 and PHONE in revealed.text
+    assert revealed.headers["Cache-Control"] == "no-store"
+    done = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="reached")
+    assert done.status_code == 200
+    with session_scope(console["db"]) as s:
+        row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
+        assert row.phone_cipher is None and row.status == "done" and row.outcome == "reached"
+        details = " ".join(f"{e.detail} {e.booking_id}" for e in s.execute(select(audit_log)).all())
+    assert "reveal" in lena.get(console["base"] + "/console/audit").text
+    assert "9998877" not in details and "9998877" not in lena.get(console["base"] + "/console/audit").text
+
+
+def test_no_answer_keeps_the_booking_open_with_an_attempt_count(console):
+    booking = make_booking(console)
+    anna, _ = login(console, "anna")
+    post(anna, console, f"/console/bookings/{booking}/claim")
+    post(anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer")
+    with session_scope(console["db"]) as s:
+        row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
+    assert row.attempts == 1 and row.status == "claimed" and row.phone_cipher is not None
+
+
+def test_state_changes_without_csrf_token_are_refused(console):
+    booking = make_booking(console)
+    anna, _ = login(console, "anna")
+    response = anna.post(console["base"] + f"/console/bookings/{booking}/claim", data={"csrf": "forged"})
+    assert response.status_code == 403
+    with session_scope(console["db"]) as s:
+        assert s.execute(select(bookings.c.status).where(bookings.c.id == booking)).scalar() == "booked"
+
+
+def test_expired_or_missing_session_gets_a_clear_page_not_a_500(console):
+    response = Browser().post(console["base"] + "/console/bookings/abc/claim", data={"csrf": "x"})
+    assert response.status_code == 401 and "Logga in igen" in response.text
+    anna, _ = login(console, "anna")
+    assert post(anna, console, "/console/bookings/does-not-exist/claim").status_code == 404
+    assert post(anna, console, "/console/bookings/x/outcome", outcome="<script>").status_code == 400
+
+
+def test_logout_ends_the_session(console):
+    anna, _ = login(console, "anna")
+    post(anna, console, "/console/logout")
+    assert "Logga in" in anna.get(console["base"] + "/console/").text
+
+
+def test_schedule_and_audit_pages_are_for_leads_only(console):
+    anna, _ = login(console, "anna")
+    assert anna.get(console["base"] + "/console/schedule").status_code == 403
+    lena, _ = login(console, "lena")
+    assert lena.get(console["base"] + "/console/schedule").status_code == 200
