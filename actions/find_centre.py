@@ -46,5 +46,6 @@ class ActionFindCentre(Action):
             dispatcher.utter_message(response="utter_centre_address_dated",
                                      address=address["value"], year=address.get("as_of", ""))
         if match.status != "confirmed":
-            dispatcher.utter_message(response="utter_centre_inferred_note", district=match.district, centre_name=name)
+            dispatcher.utter_message(response="utter_centre_inferred_note", district=match.district or match.place,
+                                     centre_name=name)
         dispatcher.utter_message(response="utter_centre_how_to_reach")

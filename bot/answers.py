@@ -114,7 +114,8 @@ def _load_catalog(path: Path):
     if not path.exists():
         return None
     with path.open("rb") as f:
-        return read_po(f)
+        # abort_invalid: a half-saved or broken file raises, so FileCache keeps the last good one.
+        return read_po(f, abort_invalid=True)
 
 
 def _load_facts(path: Path) -> Dict[str, Dict[str, Any]]:

@@ -28,7 +28,11 @@ def test_swedish_answer_has_facts_filled_in(content):
 def test_every_response_renders_without_placeholders_in_every_language(content, language):
     for name in content.response_names():
         arguments = {"place": "Tensta", "centre_name": "RVC Västerort", "district": "Järva",
-                     "address": "Bredholmsgatan 4", "year": "2018"}
+                     "address": "Bredholmsgatan 4", "year": "2018", "slot_time": "onsdag 25 november 09:00",
+                     "reference": "ABCD-2345", "safe_times_text": "@utter_safe_weekday_mornings",
+                     "may_identify_text": "@utter_word_no", "may_leave_message_text": "@utter_word_no",
+                     "withheld_ok_text": "@utter_word_yes", "call_language_text": "@utter_language_name_ar",
+                     "interpreter_text": "@utter_word_yes"}
         message = content.render(name, language, arguments)
         assert "{" not in message["text"], (name, language)
         assert message["custom"]["language"] == language
