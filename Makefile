@@ -40,7 +40,7 @@ bench-places: venv ## Nearest-RVC lookup benchmark
 	@$(PY) scripts/bench_places.py
 
 bench-nlu: venv ## Train on data/, score held-out tests/nlu/*.yml, print a table per language
-	@$(PY) scripts/bench_nlu.py
+	@$(PY) scripts/bench_nlu.py --write --misses
 
 clean: ## Remove the venv, models and build output
 	rm -rf $(VENV) models .pytest_cache locales/*/LC_MESSAGES/*.mo

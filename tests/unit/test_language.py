@@ -53,3 +53,12 @@ def test_button_payloads_do_not_change_language():
 def test_default_is_swedish():
     assert resolve_language({}) == "sv"
     assert resolve_language(tracker(user("ok"))) == "sv"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("can you answer in English?", "en"), ("svara på arabiska tack", "ar"), ("puhu suomea", "fi"),
+    ("هل يمكنك الرد بالعربية", "ar"), ("تكلم عربي", "ar"), ("فارسی صحبت کن", "fa"), ("ku hadal af-soomaali", "so"),
+])
+def test_language_named_in_a_switch_request(text, language):
+    switch = user(text, intent="switch_language")
+    assert resolve_language(tracker(user("hej", language="sv"), switch)) == language

@@ -1,0 +1,373 @@
+/*! Trygg chatt widget, Stockholms stad. Plain ES2017, no dependencies, no build step.
+ * Embed: <script src="/widget/widget.js" data-trygg-chat defer></script>
+ * Attributes, keyboard, privacy and test hooks: widget/README.md.
+ * Sections: labels, transport (POST /api/chat), parsing (Rasa REST messages), UI (DOM only). */
+(() => {
+'use strict';
+if (document.querySelector('.trygg-root')) return;
+
+// ---- labels: the widget's own texts; the numbers in "offline" are the same in every language
+const LABELS = {
+  sv: {
+    launcher: 'Chatta med oss', title: 'Trygg chatt', placeholder: 'Skriv ditt meddelande', send: 'Skicka',
+    close: 'Stäng chatten', exit: 'Lämna sidan snabbt', idle: 'Chatten rensas om {s} sekunder', cont: 'Fortsätt',
+    cleared: 'Chatten har rensats', down: 'Chatten svarar inte just nu.',
+    offline: 'Akut fara: ring 112. Kvinnofridslinjen 020-50 50 50 (dygnet runt). Stockholms stads kontaktcenter 08-508 00 508.',
+    error: 'Något gick fel. Försök igen.', retry: 'Försök igen', typing: 'Skriver…', lang: 'Språk',
+    privacy: 'Vi sparar inte vem du är. Samtalet raderas när du stänger sidan.', log: 'Meddelanden', you: 'Du'
+  },
+  en: {
+    launcher: 'Chat with us', placeholder: 'Write your message', send: 'Send',
+    close: 'Close the chat', exit: 'Leave this page quickly', idle: 'The chat will be cleared in {s} seconds', cont: 'Continue',
+    cleared: 'The chat has been cleared', down: 'The chat is not answering right now.',
+    offline: 'Acute danger: call 112. Kvinnofridslinjen 020-50 50 50 (24 hours). City of Stockholm contact centre 08-508 00 508.',
+    error: 'Something went wrong. Please try again.', retry: 'Try again', typing: 'Typing…', lang: 'Language',
+    privacy: 'We do not store who you are. The conversation is deleted when you close the page.', log: 'Messages', you: 'You'
+  },
+  ar: {
+    launcher: 'تحدّث معنا', placeholder: 'اكتب رسالتك', send: 'إرسال',
+    close: 'إغلاق الدردشة', exit: 'غادر الصفحة بسرعة', idle: 'سيتم مسح الدردشة خلال {s} ثانية', cont: 'متابعة',
+    cleared: 'تم مسح الدردشة', down: 'الدردشة لا تستجيب الآن.',
+    offline: 'في حالة الخطر الداهم: اتصل بالرقم 112. خط Kvinnofridslinjen 020-50 50 50 (على مدار الساعة). مركز الاتصال في مدينة ستوكهولم 08-508 00 508.',
+    error: 'حدث خطأ ما. حاول مرة أخرى.', retry: 'حاول مرة أخرى', typing: 'يكتب…', lang: 'اللغة',
+    privacy: 'لا نحفظ هويتك. تُحذف المحادثة عند إغلاق الصفحة.', log: 'الرسائل', you: 'أنت'
+  },
+  fa: {
+    launcher: 'با ما گفتگو کنید', placeholder: 'پیام خود را بنویسید', send: 'ارسال',
+    close: 'بستن گفتگو', exit: 'خروج سریع از صفحه', idle: 'گفتگو تا {s} ثانیه دیگر پاک می‌شود', cont: 'ادامه',
+    cleared: 'گفتگو پاک شد', down: 'گفتگو در حال حاضر پاسخ نمی‌دهد.',
+    offline: 'خطر فوری: با 112 تماس بگیرید. Kvinnofridslinjen 020-50 50 50 (شبانه‌روزی). مرکز تماس شهر استکهلم 08-508 00 508.',
+    error: 'مشکلی پیش آمد. دوباره تلاش کنید.', retry: 'تلاش دوباره', typing: 'در حال نوشتن…', lang: 'زبان',
+    privacy: 'ما هویت شما را ذخیره نمی‌کنیم. گفتگو با بستن صفحه پاک می‌شود.', log: 'پیام‌ها', you: 'شما'
+  },
+  so: {
+    launcher: 'Nala sheekayso', placeholder: 'Qor fariintaada', send: 'Dir',
+    close: 'Xir sheekada', exit: 'Si degdeg ah uga bax bogga', idle: 'Sheekada waa la tirtiri doonaa {s} ilbiriqsi kadib', cont: 'Sii wad',
+    cleared: 'Sheekada waa la tirtiray', down: 'Sheekadu hadda ma jawaabayso.',
+    offline: 'Khatar degdeg ah: wac 112. Kvinnofridslinjen 020-50 50 50 (habeen iyo maalin). Xarunta xiriirka ee magaalada Stockholm 08-508 00 508.',
+    error: 'Wax baa khaldamay. Mar kale isku day.', retry: 'Mar kale isku day', typing: 'Wuu qorayaa…', lang: 'Luqadda',
+    privacy: 'Ma kaydinno cidda aad tahay. Sheekada waa la tirtiraa marka aad xirto bogga.', log: 'Fariimaha', you: 'Adiga'
+  },
+  fi: {
+    launcher: 'Keskustele kanssamme', placeholder: 'Kirjoita viestisi', send: 'Lähetä',
+    close: 'Sulje keskustelu', exit: 'Poistu sivulta nopeasti', idle: 'Keskustelu tyhjennetään {s} sekunnin kuluttua', cont: 'Jatka',
+    cleared: 'Keskustelu on tyhjennetty', down: 'Keskustelu ei vastaa juuri nyt.',
+    offline: 'Välitön vaara: soita 112. Kvinnofridslinjen 020-50 50 50 (ympäri vuorokauden). Tukholman kaupungin asiakaspalvelu 08-508 00 508.',
+    error: 'Jokin meni vikaan. Yritä uudelleen.', retry: 'Yritä uudelleen', typing: 'Kirjoittaa…', lang: 'Kieli',
+    privacy: 'Emme tallenna henkilöllisyyttäsi. Keskustelu poistetaan, kun suljet sivun.', log: 'Viestit', you: 'Sinä'
+  }
+};
+const NAMES = { sv: 'Svenska', en: 'English', ar: 'العربية', fa: 'فارسی', so: 'Soomaali', fi: 'Suomi' };
+const RTL = { ar: 1, fa: 1 };
+const DELAYS = [2, 4, 8]; // seconds between the quiet retries after a network failure
+const TIMEOUT_MS = 10000;
+// URLs (group 1) and Swedish phone numbers (group 2): 112, 114 14, 116 111, 1177, 020-50 50 50, 08-508 00 508, +46 8 ...
+const RICH = /(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]]|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu)\b(?:\/[^\s<>"]*[^\s<>".,;:!?)\]])?)|((?:\+46[- ]?|\b0)\d{1,3}[- ]?\d{2,3}(?:[- ]?\d{2,3}){1,3}\b|\b(?:112|114 ?14|116 ?\d{3}|1177)\b)/gi;
+
+// ---- configuration: script attributes, and window.TryggChatConfig for tests
+const script = document.currentScript || document.querySelector('script[data-trygg-chat]');
+const data = (script && script.dataset) || {};
+const src = (script && script.src) || location.href;
+const cfg = window.TryggChatConfig || {};
+const pageLang = LABELS[data.language] ? data.language : 'sv';
+const idleMs = 1000 * (num(cfg.idleSeconds) || 60 * (num(data.idleMinutes) || 10));
+const warnMs = 1000 * (num(cfg.idleWarningSeconds) || 60);
+const exitUrl = safeUrl(data.exitUrl) || 'https://www.smhi.se/';
+const apiUrl = new URL('/api/chat', src).href;
+
+// Everything about the conversation lives here and in the DOM, nowhere else.
+const S = { id: uuid(), lang: pageLang, picked: false, busy: false, gen: 0, ctrl: null, failed: null,
+  last: Date.now(), warnAt: 0, fresh: false, lastUser: null };
+const N = {}; // visible notices by kind: idle, offline, error, retry, cleared
+const bound = []; // [node, label key, attribute or undefined]
+
+function num(v) { const n = parseFloat(v); return n > 0 && isFinite(n) ? n : 0; }
+function safeUrl(v) {
+  if (!v) return '';
+  try { const u = new URL(v, location.href); return /^https?:$/.test(u.protocol) ? u.href : ''; } catch (e) { return ''; }
+}
+function uuid() {
+  const c = window.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+  const h = Array.from(b, x => (x + 256).toString(16).slice(1)).join('');
+  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+}
+function sleep(s) { return new Promise(r => setTimeout(r, s * 1000)); }
+
+// ---- transport: one POST, the Rasa REST webhook's JSON; never throws
+async function post(message) {
+  const ctrl = S.ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  try {
+    const res = await fetch(apiUrl, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: ctrl.signal,
+      credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
+      body: JSON.stringify({ sender: S.id, message: message, metadata: S.picked ? { language: S.lang } : {} })
+    });
+    let body = null;
+    try { body = await res.json(); } catch (e) { /* not JSON */ }
+    const ok = (res.status === 200 || res.status === 503) && Array.isArray(body);
+    return { status: res.status, list: ok ? body : null };
+  } catch (e) {
+    return { status: 0, list: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---- parsing: text/buttons messages, each followed by the custom message it belongs to
+function parse(list) {
+  const items = [];
+  let group = [], lang = null;
+  list.forEach(m => {
+    if (!m || typeof m !== 'object') return;
+    const c = m.custom && typeof m.custom === 'object' ? m.custom : null;
+    if (typeof m.text === 'string' || Array.isArray(m.buttons)) {
+      const it = { text: typeof m.text === 'string' ? m.text : '', buttons: Array.isArray(m.buttons) ? m.buttons : [], c: null };
+      group.push(it); items.push(it);
+    }
+    if (c) {
+      group.forEach(it => { it.c = it.c || c; });
+      group = [];
+      if (LABELS[c.language]) lang = c.language;
+    }
+  });
+  return { items: items, lang: lang };
+}
+
+// ---- UI
+function el(tag, cls, attrs, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  Object.keys(attrs || {}).forEach(k => e.setAttribute(k, attrs[k]));
+  if (text != null) e.textContent = text;
+  return e;
+}
+function bind(node, key, attr) { bound.push([node, key, attr]); return node; }
+function t(key) {
+  return (LABELS[S.lang][key] || LABELS.sv[key]).replace('{s}', String(Math.round(warnMs / 1000)));
+}
+// Text -> DOM, never innerHTML: numbers and URLs in <bdi dir="ltr"> so they read right in RTL.
+function rich(node, text, links) {
+  node.textContent = '';
+  let at = 0, m;
+  RICH.lastIndex = 0;
+  while ((m = RICH.exec(text))) {
+    node.append(text.slice(at, m.index));
+    const bdi = el('bdi', null, { dir: 'ltr' });
+    if (m[2] && links) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
+    else bdi.textContent = m[0];
+    node.append(bdi);
+    at = RICH.lastIndex;
+  }
+  node.append(text.slice(at));
+}
+
+const root = el('div', 'trygg-root', { hidden: '' });
+const launcher = bind(el('button', 'trygg-launcher', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'trygg-panel', 'data-testid': 'launcher' }), 'launcher');
+const exit = el('button', 'trygg-exit', { type: 'button', 'aria-keyshortcuts': 'Escape', 'data-testid': 'quick-exit' });
+exit.append(bind(el('span'), 'exit'), el('kbd', 'trygg-kbd', { 'aria-hidden': 'true' }, 'Esc'));
+const panel = bind(el('div', 'trygg-panel', { id: 'trygg-panel', role: 'dialog', 'data-testid': 'panel', hidden: '' }), 'title', 'aria-label');
+const head = el('div', 'trygg-head');
+const select = el('select', 'trygg-select', { id: 'trygg-lang', 'data-testid': 'language-select' });
+Object.keys(NAMES).forEach(k => select.append(el('option', null, { value: k, lang: k, dir: RTL[k] ? 'rtl' : 'ltr' }, NAMES[k])));
+const langRow = el('div', 'trygg-langrow');
+langRow.append(bind(el('label', null, { for: 'trygg-lang' }), 'lang'), select);
+head.append(bind(el('h2', 'trygg-title'), 'title'), bind(el('p', 'trygg-privacy'), 'privacy'), langRow);
+const log = bind(el('div', 'trygg-log', { role: 'log', 'aria-live': 'polite', tabindex: '0', 'data-testid': 'messages' }), 'log', 'aria-label');
+const typing = bind(el('p', 'trygg-typing', { role: 'status', 'data-testid': 'typing', hidden: '' }), 'typing');
+const notices = el('div', 'trygg-notices');
+const form = el('form', 'trygg-form', { novalidate: '' });
+const input = bind(el('input', 'trygg-input', { id: 'trygg-input', type: 'text', autocomplete: 'off', autocorrect: 'off',
+  spellcheck: 'false', maxlength: '2000', enterkeyhint: 'send', 'data-testid': 'input' }), 'placeholder', 'placeholder');
+const sendBtn = bind(el('button', 'trygg-send', { type: 'submit', 'data-testid': 'send' }), 'send');
+form.append(bind(el('label', 'trygg-sr', { for: 'trygg-input' }), 'placeholder'), input, sendBtn);
+const close = bind(el('button', 'trygg-close', { type: 'button', 'data-testid': 'close' }), 'close');
+panel.append(head, log, typing, notices, form, close);
+root.append(launcher, exit, panel);
+
+function apply() {
+  bound.forEach(b => {
+    if (b[2]) b[0].setAttribute(b[2], t(b[1]));
+    else if (b[1] === 'offline') rich(b[0], t(b[1]), true);
+    else b[0].textContent = t(b[1]);
+  });
+  root.lang = panel.lang = S.lang;
+  root.dir = panel.dir = RTL[S.lang] ? 'rtl' : 'ltr';
+  select.value = S.lang;
+}
+function setLang(l) { if (LABELS[l]) { S.lang = l; apply(); } }
+function scroll() { log.scrollTop = log.scrollHeight; }
+function drop(n) {
+  if (!n) return;
+  n.remove();
+  for (let i = bound.length; i--;) if (n.contains(bound[i][0])) bound.splice(i, 1);
+  Object.keys(N).forEach(k => { if (N[k] === n) delete N[k]; });
+}
+// A notice below the messages: kind -> class and data-testid "<kind>-notice"; btn = [label key, testid, onclick].
+function notice(kind, role, keys, btn) {
+  drop(N[kind]);
+  const n = N[kind] = el('div', 'trygg-notice trygg-' + kind, { 'data-testid': kind + '-notice' });
+  if (role) n.setAttribute('role', role);
+  keys.forEach(k => n.append(bind(el('p'), k)));
+  if (btn) {
+    const b = bind(el('button', 'trygg-btn', { type: 'button', 'data-testid': btn[1] }), btn[0]);
+    b.addEventListener('click', btn[2]);
+    n.append(b);
+  }
+  notices.append(n);
+  apply();
+  return n;
+}
+function bubble(from, text, lang, dir) {
+  const b = el('div', 'trygg-msg trygg-' + from, { 'data-testid': 'message', 'data-from': from, lang: lang, dir: dir,
+    'data-who': t(from === 'bot' ? 'title' : 'you') });
+  rich(b, text, from === 'bot');
+  log.append(b);
+  scroll();
+  return b;
+}
+function buttons(list, lang) {
+  const box = el('div', 'trygg-buttons', { lang: lang });
+  list.forEach(x => {
+    if (!x || typeof x.title !== 'string' || typeof x.payload !== 'string') return;
+    const b = el('button', 'trygg-btn', { type: 'button', dir: 'auto', 'data-testid': 'bot-button' }, x.title);
+    b.addEventListener('click', () => send(x.payload, x.title));
+    box.append(b);
+  });
+  if (box.firstChild) log.append(box);
+}
+function render(list) {
+  const p = parse(list);
+  if (p.lang && !S.picked && S.lastUser) S.lastUser.lang = p.lang; // detected from what was written
+  // The server answers in another language than the one picked only when the resident asked
+  // for it ("can you answer in English?"): adopt it, so the next message does not undo it.
+  if (p.lang && p.lang !== S.lang) { setLang(p.lang); select.value = p.lang; }
+  p.items.forEach(it => {
+    const c = it.c || {};
+    const lang = LABELS[c.language] ? c.language : S.lang;
+    if (it.text) {
+      const b = bubble('bot', it.text, lang, c.direction === 'rtl' || c.direction === 'ltr' ? c.direction : 'auto');
+      if (c.priority === 'emergency') { b.classList.add('trygg-emergency'); b.setAttribute('role', 'alert'); }
+    }
+    if (it.buttons.length) buttons(it.buttons, lang);
+  });
+  scroll();
+}
+
+// ---- conversation
+function send(payload, shown) {
+  if (S.busy) return false;
+  S.failed = null; S.fresh = false;
+  dismissIdle(); drop(N.retry); drop(N.error); drop(N.cleared);
+  S.lastUser = bubble('user', shown, S.lang, 'auto');
+  deliver(payload, shown, S.lastUser);
+  return true;
+}
+function submit() {
+  const text = input.value.trim();
+  if (!text || S.busy) return;
+  const f = S.failed;
+  input.value = '';
+  send(f && f.shown === text ? f.payload : text, text);
+}
+async function deliver(payload, shown, mine) {
+  const gen = S.gen;
+  S.busy = true;
+  for (let i = 0; ; i++) {
+    typing.hidden = false; scroll();
+    const r = await post(payload);
+    if (gen !== S.gen) return; // cleared meanwhile: drop the answer
+    typing.hidden = true;
+    if (r.list) { drop(N.offline); render(r.list); break; }
+    if (r.status >= 400 && r.status < 500) { notice('error', 'alert', ['error']); break; }
+    if (!N.offline) notice('offline', 'alert', ['down', 'offline']);
+    if (i >= DELAYS.length) { fail(payload, shown, mine); break; }
+    await sleep(DELAYS[i]);
+    if (gen !== S.gen) return;
+  }
+  S.busy = false;
+  S.last = Date.now();
+}
+// Out of retries: the message goes back into the input, with a retry button.
+function fail(payload, shown, mine) {
+  drop(mine);
+  if (!input.value) input.value = shown;
+  S.failed = { payload: payload, shown: shown };
+  notice('retry', null, [], ['retry', 'retry', () => {
+    if (!input.value.trim() && S.failed) input.value = S.failed.shown;
+    drop(N.retry);
+    submit();
+    input.focus();
+  }]);
+}
+// Forget everything: DOM, memory, pending requests; a new conversation id.
+function reset(showCleared) {
+  S.gen++;
+  if (S.ctrl) S.ctrl.abort();
+  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.last = Date.now();
+  log.textContent = ''; input.value = ''; typing.hidden = true;
+  Object.keys(N).forEach(k => drop(N[k]));
+  S.fresh = !!showCleared;
+  if (showCleared) notice('cleared', 'status', ['cleared']);
+}
+function leave() {
+  reset(false);
+  panel.hidden = true;
+  location.replace(exitUrl);
+}
+function toggle(open) {
+  panel.hidden = !open;
+  launcher.setAttribute('aria-expanded', String(open));
+  root.classList.toggle('trygg-open', open);
+  (open ? input : launcher).focus();
+  if (open) scroll();
+}
+
+// ---- idle: warn after idleMs without activity, clear warnMs later
+function dismissIdle() { drop(N.idle); S.warnAt = 0; S.last = Date.now(); }
+function hasContent() { return !!(log.firstChild || input.value || S.busy || (!panel.hidden && !S.fresh)); }
+function tick() {
+  const now = Date.now();
+  if (S.warnAt) {
+    if (now - S.warnAt >= warnMs) reset(true);
+  } else if (now - S.last >= idleMs) {
+    if (!hasContent()) { S.last = now; return; }
+    S.warnAt = now;
+    notice('idle', 'alert', ['idle'], ['cont', 'idle-continue', () => { dismissIdle(); if (!panel.hidden) input.focus(); }]);
+  }
+}
+function activity() { if (!S.warnAt) S.last = Date.now(); }
+
+launcher.addEventListener('click', () => toggle(panel.hidden));
+close.addEventListener('click', () => toggle(false));
+exit.addEventListener('click', leave);
+select.addEventListener('change', () => { S.picked = true; setLang(select.value); });
+form.addEventListener('submit', e => { e.preventDefault(); submit(); });
+// Esc anywhere on the page leaves at once (capture phase: page scripts cannot swallow it).
+window.addEventListener('keydown', e => {
+  if ((e.key === 'Escape' || e.key === 'Esc') && !e.isComposing) leave();
+}, true);
+['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'].forEach(n => document.addEventListener(n, activity, { capture: true, passive: true }));
+// Leaving or closing the page: nothing may come back from the back/forward cache.
+window.addEventListener('pagehide', () => reset(false));
+document.addEventListener('visibilitychange', tick);
+setInterval(tick, 500);
+
+function mount() {
+  const show = () => { root.hidden = false; };
+  if (!document.querySelector('link[data-trygg-css]')) {
+    const link = el('link', null, { rel: 'stylesheet', href: new URL('widget.css', src).href, 'data-trygg-css': '' });
+    link.addEventListener('load', show);
+    link.addEventListener('error', show);
+    document.head.append(link);
+    setTimeout(show, 3000);
+  } else show();
+  document.body.insertBefore(root, document.body.firstChild);
+  apply();
+}
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount);
+else mount();
+})();
