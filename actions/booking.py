@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking_support import (CALL_LANGUAGES, SAFE_TIMES, SLOTS_PER_PAGE, choice, choose_payload, db_url,
-                                     free_slots, language_of, parse_slot, pepper, reset_events, slot_label,
+                                     free_slots, language_of, parse_slot, pepper, reset_events, slot_choice, slot_label,
                                      yes_no_word, yes_or_no)
 from bot.phone import INVALID_MARKER, TOKEN_PATTERN, TOKEN_PREFIX
 from bot.places import centres, find_place
@@ -173,7 +173,7 @@ class ActionAskCallbackSlot(Action):
             dispatcher.utter_message(response="utter_no_free_slots")
             return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_events()
         language = language_of(tracker)
-        buttons = [{"title": slot_label(s, language), "payload": choose_payload(s.isoformat())} for s in shown]
+        buttons = [{"title": slot_label(s, language), "payload": choose_payload(slot_choice(s))} for s in shown]
         dispatcher.utter_message(response="utter_ask_callback_slot", buttons=buttons)
         dispatcher.utter_message(response="utter_later_slots")
         return [SlotSet("slot_page", page)]

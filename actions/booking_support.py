@@ -3,7 +3,7 @@
 No Action subclasses here (rasa_sdk registers every Action it finds in the package).
 """
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
@@ -78,12 +78,31 @@ def yes_no_word(value: Any) -> str:
     return "@utter_word_yes" if value else "@utter_word_no"
 
 
+def slot_choice(slot: datetime) -> str:
+    """A button value for a slot without digit runs: the web app would take a string like
+    "2026-11-25" for a phone number attempt and never forward it (bot/phone.py)."""
+    return "slot_" + _base36(int(slot.timestamp()) // 60)
+
+
 def parse_slot(value: Any) -> Optional[datetime]:
+    """The slot of a button value, or of a stored ISO timestamp."""
+    text = str(value or "")
     try:
-        parsed = datetime.fromisoformat(str(value))
+        if text.startswith("slot_"):
+            return datetime.fromtimestamp(int(text[5:], 36) * 60, tz=timezone.utc)
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     return parsed if parsed.tzinfo else None
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
 
 
 def reset_events() -> List[Dict[str, Any]]:

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app = Sanic(name)
-    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)

@@ -33,7 +33,9 @@ class Settings:
     # The site that embeds the widget; CORS allows only this origin (empty = same origin only).
     site_origin: str = ""
     max_message_chars: int = 2000
-    max_body_bytes: int = 16_384
+    max_body_bytes: int = 16_384          # /api/chat
+    # Rasa's NLG requests carry the whole tracker; they grow with the conversation.
+    max_internal_body_bytes: int = 2_000_000
     rasa_timeout_s: float = 30.0
     locales_dir: Path = ROOT / "locales"
     domain_file: Path = ROOT / "domain.yml"

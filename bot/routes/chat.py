@@ -29,11 +29,13 @@ logger = logging.getLogger(__name__)
 @bp.post("/chat")
 async def chat(request: Request) -> HTTPResponse:
     """Forward one message to Rasa and return its answers."""
+    settings = request.app.ctx.settings
+    if len(request.body or b"") > settings.max_body_bytes:
+        raise ApiError(413, "PayloadTooLarge", f"The request is larger than {settings.max_body_bytes} bytes.")
     try:
         body = request.json
     except Exception:
         raise ApiError(400, "InvalidJson", "The body is not valid JSON.")
-    settings = request.app.ctx.settings
     message = parse_chat_request(body, settings.max_message_chars)
     try:
         # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import Content
+from bot.settings import Settings
 from tests.helpers import texts
+
+CONTENT = Content.from_settings(Settings())
 
 pytestmark = pytest.mark.stack
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +63,7 @@ def test_resident_books_sees_reference_and_cancels(client, language, stack, stat
     assert choose("rvc_innerstan") in payloads(answers), answers
 
     answers = chat.say(choose("rvc_innerstan"))
-    slots = [p for p in payloads(answers) if '"choice": "20' in p]
+    slots = [p for p in payloads(answers) if '"choice": "slot_' in p]
     assert len(slots) == 4, answers
     answers = chat.say(slots[0])
     assert choose("weekday_mornings") in payloads(answers)
@@ -80,6 +84,8 @@ def test_resident_books_sees_reference_and_cancels(client, language, stack, stat
 
     answers = chat.say(choose("yes"))
     confirmation = " ".join(texts(answers))
+    assert confirmation.startswith(CONTENT.render("utter_booking_confirmed", language, {
+        "centre_name": "RVC Innerstan", "slot_time": "X", "reference": "X"})["text"].split("RVC Innerstan")[0])
     found = REFERENCE.search(confirmation)
     assert found, confirmation
     code = found.group(0)
@@ -87,12 +93,14 @@ def test_resident_books_sees_reference_and_cancels(client, language, stack, stat
     digits = "701234" + "5" + str(n)
     assert_nowhere(digits, stack, state_dir)
 
+    cancelled_before = booking_status(state_dir).count("cancelled")
     cancel = Conversation(client, language)
     answers = cancel.say(CANCEL[language])
-    answers = cancel.say(code)
-    assert texts(answers), answers
-    status = booking_status(state_dir)
-    assert "cancelled" in status
+    assert texts(answers) == [CONTENT.render("utter_ask_reference_code", language)["text"]], answers
+    answers = cancel.say(code.lower())
+    assert texts(answers) == [CONTENT.render("utter_booking_cancelled", language)["text"]]
+    assert booking_status(state_dir).count("cancelled") == cancelled_before + 1
+    assert cancel.say(code) and booking_status(state_dir).count("cancelled") == cancelled_before + 1
 
 
 def booking_status(state_dir):

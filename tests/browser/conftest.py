@@ -1,0 +1,37 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (never a downloaded browser)."""
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("TRYGG_TEST_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run the tests with `make test` (it installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    # The quick-exit target is a real external site: answer it locally, nothing leaves the machine.
+    page.route("https://www.smhi.se/**", lambda route: route.fulfill(status=200, body="<p>väder</p>",
+                                                                       content_type="text/html"))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))

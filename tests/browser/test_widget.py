@@ -1,0 +1,119 @@
+"""The widget in a real Chromium against the whole running stack."""
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.stack
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+
+
+def open_widget(page, client, width=None):
+    if width:
+        page.set_viewport_size({"width": width, "height": 740})
+    page.goto(client.base + "/demo")
+    page.get_by_test_id("launcher").click()
+    expect(page.get_by_test_id("panel")).to_be_visible()
+
+
+def send(page, text):
+    count = page.locator('[data-testid=message][data-from=bot]').count()
+    page.get_by_test_id("input").fill(text)
+    page.get_by_test_id("send").click()
+    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    page.wait_for_timeout(300)  # the rest of the answer's messages render in the same tick
+
+
+def bot_texts(page):
+    return page.locator('[data-testid=message][data-from=bot]').all_inner_texts()
+
+
+def test_a_whole_swedish_conversation(page, client):
+    open_widget(page, client)
+    send(page, "hej")
+    assert "Trygg chatt" in bot_texts(page)[0]
+    page.get_by_test_id("bot-button").filter(has_text="Vart kan jag vända mig?").first.click()
+    expect(page.locator('[data-testid=message][data-from=bot]').filter(has_text="Kvinnofridslinjen").first).to_be_visible()
+    send(page, "han slår mig just nu")
+    danger = page.locator(".trygg-emergency").last
+    expect(danger).to_be_visible()
+    assert danger.inner_text().startswith("Ring 112")
+    assert danger.get_attribute("role") == "alert"
+    screenshot(page, "widget-desktop.png")
+
+
+def test_a_whole_arabic_conversation_reads_right_to_left(page, client):
+    open_widget(page, client, width=390)
+    page.get_by_test_id("language-select").select_option("ar")
+    expect(page.get_by_test_id("panel")).to_have_attribute("dir", "rtl")
+    send(page, "مرحبا، أحتاج إلى مساعدة")
+    send(page, "أين يمكنني الحصول على المساعدة؟ زوجي يضربني")
+    bubble = page.locator('[data-testid=message][data-from=bot]').last
+    assert re.search(r"[\u0600-\u06FF]", bubble.inner_text())
+    assert bubble.get_attribute("dir") == "rtl" and bubble.get_attribute("lang") == "ar"
+    numbers = page.locator('[data-testid=message][data-from=bot] bdi[dir=ltr]').all_inner_texts()
+    assert "020-50 50 50" in numbers
+    screenshot(page, "widget-arabic.png")
+
+
+def test_language_switch_mid_conversation_keeps_the_history(page, client):
+    open_widget(page, client)
+    send(page, "hej")
+    placeholder_sv = page.get_by_test_id("input").get_attribute("placeholder")
+    page.get_by_test_id("language-select").select_option("en")
+    assert page.get_by_test_id("input").get_attribute("placeholder") != placeholder_sv
+    send(page, "where can I get help?")
+    texts = bot_texts(page)
+    assert "Trygg chatt" in texts[0]  # the Swedish greeting is still there
+    assert any("Kvinnofridslinjen" in t and "helpline" in t.lower() for t in texts[1:]), texts
+
+
+def test_quick_exit_leaves_no_trace(page, client):
+    open_widget(page, client)
+    send(page, "hej")
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("indexedDB.databases().then(d => d.length)") == 0
+    page.keyboard.press("Escape")
+    page.wait_for_url("https://www.smhi.se/**")
+    page.go_back()
+    page.wait_for_timeout(500)
+    assert "/demo" not in page.url  # location.replace: Back does not return to the chat
+
+
+def test_idle_chat_clears_itself_after_a_notice(browser, client):
+    context = browser.new_context()
+    context.add_init_script("window.TryggChatConfig = {idleSeconds: 2, idleWarningSeconds: 2};")
+    page = context.new_page()
+    open_widget(page, client)
+    send(page, "hej")
+    expect(page.get_by_test_id("idle-notice")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("cleared-notice")).to_be_visible(timeout=10_000)
+    assert page.locator('[data-testid=message][data-from=bot]').count() == 0
+    context.close()
+
+
+def test_server_down_still_shows_emergency_numbers(page, client):
+    page.route("**/api/chat", lambda route: route.abort())
+    open_widget(page, client)
+    page.get_by_test_id("input").fill("hej")
+    page.get_by_test_id("send").click()
+    notice = page.get_by_test_id("offline-notice")
+    expect(notice).to_be_visible()
+    assert "112" in notice.inner_text() and "020-50 50 50" in notice.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_open_widget_has_no_wcag_aa_violations(page, client, width):
+    open_widget(page, client, width=width)
+    send(page, "hej")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+    if width == 320:
+        screenshot(page, "widget-mobile.png")
