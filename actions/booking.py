@@ -35,6 +35,8 @@ class ValidateBookingForm(FormValidationAction):
         picked = choice(tracker)
         if picked in centres():
             return {"centre": picked}
+        if value in centres():  # already known from the nearest-RVC answer
+            return {"centre": value}
         match = find_place(str(value or ""))
         if match.kind == "district":
             return {"centre": match.centre}
@@ -140,7 +142,7 @@ def _book(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]
     logger.info("booking made at %s", centre)
     dispatcher.utter_message(response="utter_booking_confirmed", centre_name=centres()[centre],
                              slot_time=slot_label(slot, language), reference=code)
-    return {"consent": True, "phone_token": None}
+    return {"consent": True}  # the form ends; action_reset_booking then forgets every answer
 
 
 class ActionAskCentre(Action):

@@ -10,6 +10,7 @@ app keeps no conversation state):
    previous message, so the language stays stable.
 Nothing found: Swedish.
 """
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
@@ -20,6 +21,7 @@ from bot.reloading import FileCache
 from bot.settings import LANGUAGES, ROOT, SOURCE_LANGUAGE
 from bot.text_norm import fold
 
+PHONE_TOKENS = re.compile(r"\btel_[A-Za-z0-9]+\b")
 LANGUAGE_NAMES_FILE = ROOT / "bot" / "content" / "language_names.yml"
 MIN_LETTERS_TO_DETECT = 8
 MIN_CONFIDENCE = 0.80
@@ -36,7 +38,9 @@ def resolve_language(tracker: Mapping[str, Any]) -> str:
 
 def detect_language(text: str) -> Optional[str]:
     """The language of ``text`` if the offline detector is confident; else None."""
-    letters = sum(ch.isalpha() for ch in text or "")
+    # A phone token ("tel_Xk3…") is random letters: it must not decide the language.
+    text = PHONE_TOKENS.sub(" ", text or "")
+    letters = sum(ch.isalpha() for ch in text)
     if letters < MIN_LETTERS_TO_DETECT:
         return None
     best = _detector().compute_language_confidence_values(text)[0]

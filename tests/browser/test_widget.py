@@ -11,6 +11,17 @@ pytestmark = pytest.mark.stack
 AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
 
 
+READS_LEFT_TO_RIGHT = """(element) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const text = walker.nextNode();
+    const range = document.createRange();
+    range.setStart(text, 0); range.setEnd(text, 1);
+    const first = range.getBoundingClientRect().left;
+    range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+    return first < range.getBoundingClientRect().left;
+}"""
+
+
 def open_widget(page, client, width=None):
     if width:
         page.set_viewport_size({"width": width, "height": 740})
@@ -38,7 +49,7 @@ def test_a_whole_swedish_conversation(page, client):
     page.get_by_test_id("bot-button").filter(has_text="Vart kan jag vända mig?").first.click()
     expect(page.locator('[data-testid=message][data-from=bot]').filter(has_text="Kvinnofridslinjen").first).to_be_visible()
     send(page, "han slår mig just nu")
-    danger = page.locator(".trygg-emergency").last
+    danger = page.locator(".trygg-emergency").first
     expect(danger).to_be_visible()
     assert danger.inner_text().startswith("Ring 112")
     assert danger.get_attribute("role") == "alert"
@@ -54,8 +65,12 @@ def test_a_whole_arabic_conversation_reads_right_to_left(page, client):
     bubble = page.locator('[data-testid=message][data-from=bot]').last
     assert re.search(r"[\u0600-\u06FF]", bubble.inner_text())
     assert bubble.get_attribute("dir") == "rtl" and bubble.get_attribute("lang") == "ar"
-    numbers = page.locator('[data-testid=message][data-from=bot] bdi[dir=ltr]').all_inner_texts()
-    assert "020-50 50 50" in numbers
+    numbers = page.locator('[data-testid=message][data-from=bot] bdi[dir=ltr]')
+    assert "020-50 50 50" in numbers.all_inner_texts()
+    # Inside right-to-left text the number still reads left to right: its first digit is drawn
+    # to the left of its last one.
+    kvinnofrid = numbers.filter(has_text="020-50 50 50").first
+    assert kvinnofrid.evaluate(READS_LEFT_TO_RIGHT)
     screenshot(page, "widget-arabic.png")
 
 

@@ -27,7 +27,7 @@ def test_detects_each_language(text, language):
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize("text", ["ok", "ja", "0701234567", "?", "RVC"])
+@pytest.mark.parametrize("text", ["ok", "ja", "0701234567", "?", "RVC", "tel_Xk3mQpL9aZrTbWcYdEfGhJ", "tel_invalid"])
 def test_short_or_ambiguous_text_is_not_detected(text):
     assert detect_language(text) is None
 

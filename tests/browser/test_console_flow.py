@@ -1,0 +1,99 @@
+"""Issue 7's promise in a real Chromium: a resident books through the widget; staff of that
+centre log in, claim, reveal the number and mark the call done; the number is then gone from
+the database; staff of another centre never see the booking."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from bot.storage import staff as staff_repo
+from bot.storage.db import session_scope
+from bot.storage.models import bookings
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.stack
+PASSWORD = "a long demo password"
+
+
+@pytest.fixture(scope="module")
+def accounts(state_dir):
+    url = f"sqlite:///{state_dir / 'trygg.db'}"
+    with session_scope(url) as s:
+        staff_repo.create_account(s, "sara", "rvc_vastra_soderort", "staff", PASSWORD)
+        staff_repo.create_account(s, "olle", "rvc_vasterort", "staff", PASSWORD)
+        staff_repo.create_account(s, "lina", "rvc_vastra_soderort", "lead", PASSWORD)
+    return url
+
+
+def click_bot_button(page, text):
+    count = page.locator('[data-testid=message][data-from=bot]').count()
+    buttons = page.get_by_test_id("bot-button").filter(has_text=text)
+    (buttons.first if isinstance(text, re.Pattern) else buttons.last).click()
+    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    page.wait_for_timeout(300)
+
+
+def type_message(page, text):
+    count = page.locator('[data-testid=message][data-from=bot]').count()
+    page.get_by_test_id("input").fill(text)
+    page.get_by_test_id("send").click()
+    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    page.wait_for_timeout(300)
+
+
+def login(page, client, username):
+    page.goto(client.base + "/console/")
+    page.get_by_test_id("username").fill(username)
+    page.get_by_test_id("password").fill(PASSWORD)
+    page.get_by_test_id("login").click()
+    expect(page.get_by_test_id("who")).to_have_text(username)
+
+
+def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts):
+    resident = browser.new_context().new_page()
+    resident.goto(client.base + "/demo")
+    resident.get_by_test_id("launcher").click()
+    type_message(resident, "jag bor i Skärholmen")
+    assert any("RVC Västra söderort" in t for t in
+               resident.locator('[data-testid=message][data-from=bot]').all_inner_texts())
+    click_bot_button(resident, "Bli uppringd")
+    click_bot_button(resident, re.compile(r"\d\d:\d\d"))  # the first free time
+    for choice in ("Vardagar förmiddag", "Nej", "Nej", "Ja", "Svenska", "Nej"):
+        click_bot_button(resident, choice)
+    type_message(resident, "070-765 43 21")
+    click_bot_button(resident, "Ja, boka")  # still Swedish: the number did not change the language
+    confirmation = resident.locator('[data-testid=message][data-from=bot]').last.inner_text()
+    assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", confirmation), resident.locator('[data-testid=message]').all_inner_texts()[-5:]
+    resident.context.close()
+
+    other = browser.new_context().new_page()
+    login(other, client, "olle")
+    assert other.get_by_test_id("booking").count() == 0
+    other.context.close()
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    login(staff, client, "sara")
+    row = staff.get_by_test_id("booking").first
+    expect(row).to_be_visible()
+    assert "NEJ" in row.inner_text()  # may not say we call from RVC
+    screenshot(staff, "console-list.png")
+    row.get_by_test_id("claim").click()
+    staff.get_by_test_id("reveal").first.click()
+    expect(staff.get_by_test_id("phone-number")).to_have_text("+46707654321")
+    screenshot(staff, "console-reveal.png")
+    staff.get_by_test_id("outcome-reached").check()
+    staff.get_by_test_id("save-outcome").click()
+    expect(staff.get_by_test_id("empty")).to_be_visible()
+    with session_scope(accounts) as s:
+        done = s.execute(select(bookings).where(bookings.c.centre == "rvc_vastra_soderort")).all()
+    assert [(b.status, b.phone_cipher) for b in done] == [("done", None)]
+    staff.context.close()
+
+    lead = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    login(lead, client, "lina")
+    lead.goto(client.base + "/console/audit")
+    audit = lead.get_by_test_id("audit").inner_text()
+    assert "reveal" in audit and "sara" in audit and "7654321" not in audit
+    screenshot(lead, "console-audit.png")
+    lead.context.close()
