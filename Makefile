@@ -1,12 +1,13 @@
 # Trygg chatt. `make help` lists the targets. The two you need: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help venv run test train validate i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
+.PHONY: help venv run test train validate content-check bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -15,8 +16,7 @@ venv: ## Create .venv (Python 3.10) and install pinned dependencies if they chan
 	@scripts/setup_venv.sh
 
 i18n-compile: venv ## Check and compile the catalogs (locales/*/LC_MESSAGES/*.mo)
-	@$(VENV)/bin/pybabel compile -d locales -D messages --statistics 2>&1 | grep -v '^compiling' || true
-	@$(VENV)/bin/pybabel compile -d locales -D messages -q
+	@$(VENV)/bin/pybabel compile -d locales -D messages --statistics 2>&1 | { grep -v '^compiling' || true; }
 
 train: venv ## Train the model if it is missing or older than config/domain/data
 	@$(PY) scripts/model.py train
@@ -36,8 +36,14 @@ i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the co
 i18n-update: i18n-extract ## Merge new/changed source texts into every catalog (changed ones become fuzzy)
 	@$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap -N
 
+content-check: venv ## Editors: is every answer translated, every placeholder and fact right?
+	@$(PY) scripts/content_check.py
+
+bench: venv train ## Every benchmark; rewrites the tables in docs/benchmarks.md
+	@scripts/bench.sh
+
 bench-places: venv ## Nearest-RVC lookup benchmark
-	@$(PY) scripts/bench_places.py
+	@$(PY) scripts/bench_places.py --write
 
 bench-nlu: venv ## Train on data/, score held-out tests/nlu/*.yml, print a table per language
 	@$(PY) scripts/bench_nlu.py --write --misses

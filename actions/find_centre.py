@@ -12,9 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import facts
 from bot.places import centres, find_place
-from bot.settings import ROOT
-
-FACTS_FILE = ROOT / "bot" / "content" / "facts.yml"
+from bot.settings import Settings
 
 
 class ActionFindCentre(Action):
@@ -41,7 +39,7 @@ class ActionFindCentre(Action):
     def _answer_centre(dispatcher: CollectingDispatcher, match) -> None:
         name = centres()[match.centre]
         dispatcher.utter_message(response="utter_centre_found", place=match.place or match.district, centre_name=name)
-        address = facts(FACTS_FILE).get(f"{match.centre}_address")
+        address = facts(Settings.from_env().facts_file).get(f"{match.centre}_address")
         if address:
             dispatcher.utter_message(response="utter_centre_address_dated",
                                      address=address["value"], year=address.get("as_of", ""))

@@ -76,6 +76,21 @@ class Content:
     def response_names(self) -> List[str]:
         return list(_domain_responses.get(self.domain_file))
 
+    def translation_table(self) -> List[Dict[str, Any]]:
+        """For the editors' page: each source text with its state in every language."""
+        rows = []
+        catalogs = {lang: _catalogs.get(self.locales_dir / lang / "LC_MESSAGES" / "messages.po") for lang in LANGUAGES}
+        for name, variations in _domain_responses.get(self.domain_file).items():
+            variation = variations[0]
+            for source in [variation["text"]] + [b["title"] for b in variation.get("buttons", [])]:
+                cells = []
+                for lang in LANGUAGES:
+                    entry = catalogs[lang].get(source) if catalogs[lang] is not None else None
+                    state = "missing" if entry is None or not entry.string else ("fuzzy" if entry.fuzzy else "ok")
+                    cells.append({"language": lang, "text": entry.string if entry is not None else "", "state": state})
+                rows.append({"response": name, "source": source, "cells": cells})
+        return rows
+
 
 def translate(locales_dir: Path, language: str, source: str) -> str:
     """The translation of a Swedish source text; the source itself when none is usable."""

@@ -57,5 +57,7 @@ class Settings:
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),
             rasa_timeout_s=float(env("TRYGG_RASA_TIMEOUT_S", cls.rasa_timeout_s)),
             log_level=env("TRYGG_LOG_LEVEL", cls.log_level),
+            locales_dir=Path(env("TRYGG_LOCALES_DIR") or cls.locales_dir),
+            facts_file=Path(env("TRYGG_FACTS_FILE") or cls.facts_file),
             cookie_secure=env("TRYGG_COOKIE_SECURE", "1") != "0",
         )

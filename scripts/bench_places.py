@@ -26,6 +26,7 @@ LANGUAGES = ("sv", "en", "ar", "fa", "so", "fi")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--write", action="store_true", help="replace the section in docs/benchmarks.md")
     args = parser.parse_args()
 
     rows, misses = [], []
@@ -43,16 +44,22 @@ def main() -> None:
         if not right:
             misses.append(f"- [{language}] {text!r}: expected {kind}/{centre}, got {match.kind}/{match.centre}")
 
-    print("| phrases | language | right (%) | wrong centre | ask again | median µs | p95 µs |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    lines = ["| phrases | language | right (%) | wrong centre | ask again | median µs | p95 µs |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
     for language in ("all",) + LANGUAGES:
         chosen = [r for r in rows if language in ("all", r[0])]
         times = sorted(t for r in chosen for t in r[4])
-        print(f"| {len(chosen)} | {language} | {100 * sum(r[1] for r in chosen) / len(chosen):.1f} "
-              f"| {sum(r[2] for r in chosen)} | {sum(r[3] for r in chosen)} "
-              f"| {statistics.median(times):.0f} | {times[int(0.95 * (len(times) - 1))]:.0f} |")
+        lines.append(f"| {len(chosen)} | {language} | {100 * sum(r[1] for r in chosen) / len(chosen):.1f} "
+                     f"| {sum(r[2] for r in chosen)} | {sum(r[3] for r in chosen)} "
+                     f"| {statistics.median(times):.0f} | {times[int(0.95 * (len(times) - 1))]:.0f} |")
     if misses:
-        print("\nNot as expected:\n" + "\n".join(misses))
+        lines.append("\nNot as expected:\n" + "\n".join(misses))
+    table = "\n".join(lines)
+    print(table)
+    if args.write:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_doc import replace_section
+        replace_section("places", table)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,14 @@ def copy_schedule(directory: Path) -> Path:
     return target
 
 
+def content_copies(directory: Path) -> dict:
+    """The test stack answers from copies of the catalogs and facts, which editor tests change."""
+    shutil.copytree(ROOT / "locales", directory / "locales")
+    shutil.copy(ROOT / "bot" / "content" / "facts.yml", directory / "facts.yml")
+    return {"TRYGG_LOCALES_DIR": str(directory / "locales"), "TRYGG_FACTS_FILE": str(directory / "facts.yml"),
+            "TRYGG_SCHEDULE_FILE": str(copy_schedule(directory))}
+
+
 @pytest.fixture(scope="session")
 def state_dir(tmp_path_factory) -> Path:
     """Database and secrets of the test stack (never the developer's own)."""
@@ -35,7 +43,7 @@ def stack(tmp_path_factory, state_dir) -> Stack:
     # With `make test`, trackers live in the throwaway Redis so tests can dump them.
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
                     log_dir=tmp_path_factory.mktemp("stack-logs"),
-                    extra_env={"TRYGG_STATE_DIR": str(state_dir), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state_dir))},
+                    extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir)},
                     redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"))
     running.start()
     try:

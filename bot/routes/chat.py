@@ -57,6 +57,11 @@ async def chat(request: Request) -> HTTPResponse:
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("rasa unavailable: %s", type(error).__name__)
         return json(_fallback_answer(request, message, "utter_service_unavailable"), status=503)
+    if not isinstance(answers, list) or not answers:
+        # Rasa answers nothing when an action or the NLG failed ("Bot will continue, but the
+        # actions events are lost"): the resident must never meet silence.
+        logger.warning("rasa returned no answer; sending the helplines")
+        return json(_fallback_answer(request, message, "utter_service_unavailable"))
     logger.info("chat message forwarded, %d answers", len(answers))
     return json(answers)
 

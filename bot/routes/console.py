@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse, html, redirect
 
 from bot.places import centres
 from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
-from bot.settings import ROOT, database_url
+from bot.settings import LANGUAGES, ROOT, database_url
 from bot.storage import staff as staff_repo
 from bot.storage.bookings import as_utc
 from bot.storage.db import session_scope
@@ -156,6 +156,15 @@ async def audit_page(request: Request) -> HTTPResponse:
     with session_scope(database_url()) as session:
         entries = staff_repo.audit_entries(session, member)
     return page("audit.html", request, member, entries=entries)
+
+
+@bp.get("/answers")
+async def answers_page(request: Request) -> HTTPResponse:
+    """Every answer in all six languages side by side; missing or fuzzy translations highlighted."""
+    member = require_member(request)
+    rows = request.app.ctx.content.translation_table()
+    gaps = sum(1 for row in rows for cell in row["cells"] if cell["state"] != "ok")
+    return page("answers.html", request, member, rows=rows, languages=LANGUAGES, gaps=gaps)
 
 
 @bp.get("/static/console.css")

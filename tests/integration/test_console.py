@@ -185,3 +185,12 @@ def test_schedule_and_audit_pages_are_for_leads_only(console):
     assert anna.get(console["base"] + "/console/schedule").status_code == 403
     lena, _ = login(console, "lena")
     assert lena.get(console["base"] + "/console/schedule").status_code == 200
+
+
+def test_editors_see_every_answer_in_six_languages_with_gaps_marked(console):
+    anna, _ = login(console, "anna")
+    page = anna.get(console["base"] + "/console/answers")
+    assert page.status_code == 200
+    assert "utter_acute_danger" in page.text and 'lang="so"' in page.text
+    assert re.search(r'data-testid="gap-count">\d+ luckor', page.text)
+    assert Browser().get(console["base"] + "/console/answers").status_code == 401

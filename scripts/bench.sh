@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, with the same throwaway PostgreSQL and Redis as the tests.
+# Each writes its own section of docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+"$PY" scripts/bench_places.py --write
+"$PY" scripts/bench_booking.py --write
+"$PY" scripts/bench_nlu.py --write --misses

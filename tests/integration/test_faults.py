@@ -1,0 +1,59 @@
+"""A part fails: the resident still gets an answer with the helplines, never silence, and the
+system recovers by itself when the part returns."""
+import uuid
+
+import pytest
+
+from tests.helpers import Client, free_port, texts, wait_for_port
+from stack import Ports, Stack
+
+pytestmark = pytest.mark.stack
+
+
+def answer_text(client, message, language="sv"):
+    status, answers, _ = client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": message,
+                                                              "metadata": {"language": language}})
+    return status, " ".join(texts(answers))
+
+
+def test_action_server_down_gives_helplines_then_recovers(stack, client):
+    stack.stop(["actions"])
+    try:
+        status, text = answer_text(client, "jag bor i Tensta")
+        assert status == 200 and "112" in text and "020-50 50 50" in text
+        health = client.request("GET", "/healthz")
+        assert health[0] == 503 and health[1]["parts"]["actions"].startswith("down")
+    finally:
+        stack.start_one("actions")
+        wait_for_port(stack.ports.actions)
+    status, text = answer_text(client, "jag bor i Tensta")
+    assert status == 200 and "RVC Västerort" in text
+
+
+def test_rasa_restarting_gives_helplines_then_recovers(stack, client):
+    stack.stop(["rasa"])
+    try:
+        status, text = answer_text(client, "hej", language="ar")
+        assert status == 503 and "112" in text
+    finally:
+        stack.start_one("rasa")
+        stack.wait_healthy(timeout_s=240)
+    status, text = answer_text(client, "hej")
+    assert status == 200 and "Trygg chatt" in text
+
+
+def test_database_down_while_taking_a_number_loses_nothing_and_says_so(tmp_path):
+    dead = f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/nothing"
+    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
+                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_DATABASE_URL": dead})
+    web.start_one("web")
+    try:
+        wait_for_port(web.ports.web)
+        client = Client(f"http://127.0.0.1:{web.ports.web}")
+        status, answers, _ = client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()),
+                                                                  "message": "mitt nummer är 070-123 45 67"})
+        text = " ".join(texts(answers))
+        assert status == 503 and "112" in text and "ingenting har sparats" in text
+    finally:
+        web.stop()
+    assert "1234567" not in "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))

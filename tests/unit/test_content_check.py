@@ -1,0 +1,71 @@
+"""`make content-check` catches what an editor can break, with a message an editor understands."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    for name in ("domain.yml", "config.yml", "credentials.yml", "endpoints.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("locales", "data", "bot/content"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def run_check(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "content_check.py"), "--fast"],
+                          env={**os.environ, "TRYGG_CONTENT_ROOT": str(root), "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True)
+
+
+def test_the_shipped_content_passes(content_copy):
+    result = run_check(content_copy)
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_broken_placeholder_in_the_persian_catalog_fails_with_file_line_and_advice(content_copy):
+    po = content_copy / "locales/fa/LC_MESSAGES/messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    entry = next(m for m in catalog if m.id and "{kvinnofridslinjen_phone}" in m.string)
+    entry.string = entry.string.replace("{kvinnofridslinjen_phone}", "{kvinnofridslinjen_telefon}")
+    with po.open("wb") as f:
+        write_po(f, catalog, width=0)
+    result = run_check(content_copy)
+    assert result.returncode == 1
+    assert "locales/fa/LC_MESSAGES/messages.po:" in result.stdout
+    assert "{kvinnofridslinjen_telefon}" in result.stdout and "never translate what is inside" in result.stdout
+
+
+def test_a_missing_fact_is_named(content_copy):
+    domain = content_copy / "domain.yml"
+    domain.write_text(domain.read_text(encoding="utf-8").replace("{police_phone}", "{polis_nummer}", 1), encoding="utf-8")
+    result = run_check(content_copy)
+    assert result.returncode == 1 and "{polis_nummer}, which is not in bot/content/facts.yml" in result.stdout
+
+
+def test_an_example_under_two_intents_is_reported(content_copy):
+    with (content_copy / "data/nlu/stop.yml").open("a", encoding="utf-8") as f:
+        f.write("  - intent: greet\n    examples: |\n      - avbryt\n")
+    result = run_check(content_copy)
+    assert result.returncode == 1 and '"avbryt" is under greet here and under stop' in result.stdout
+
+
+def test_an_untranslated_answer_is_reported(content_copy):
+    po = content_copy / "locales/so/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgid "Så lite.')
+    end = text.index("msgstr", start)
+    line_end = text.index("\n", end)
+    po.write_text(text[:end] + 'msgstr ""' + text[line_end:], encoding="utf-8")
+    result = run_check(content_copy)
+    assert result.returncode == 1 and "no translation for \"Så lite." in result.stdout
+    assert "| so | 105 | 1 | 0 |" in result.stdout
