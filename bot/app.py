@@ -7,13 +7,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.answers import Content
-from bot.errors import install_error_handlers
+from bot.errors import ApiError, install_error_handlers
+from bot.rate_limit import RateLimiter
 from bot.routes import chat, console, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
 from bot.storage.crypto import PhoneCipher
 
 logger = logging.getLogger(__name__)
+RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
 
 
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
@@ -22,6 +24,7 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
+    app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
     for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp, console.bp):
         app.blueprint(blueprint)
     install_error_handlers(app)
@@ -42,6 +45,10 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
 
     @app.on_request
     async def preflight(request: Request):
+        if request.path in RATE_LIMITED and request.method == "POST":
+            if not app.ctx.rate_limiter.allow(request.ip or ""):
+                raise ApiError(429, "TooManyRequests", "Too many messages at once. Wait a moment and try again. "
+                                                       "In acute danger call 112.")
         if request.method == "OPTIONS":
             response = HTTPResponse(status=204)
             _add_security_headers(settings, request, response)

@@ -36,12 +36,16 @@ class Settings:
     max_body_bytes: int = 16_384          # /api/chat
     # Rasa's NLG requests carry the whole tracker; they grow with the conversation.
     max_internal_body_bytes: int = 2_000_000
-    rasa_timeout_s: float = 30.0
+    # Below the widget's 10 s, so the widget never resends a message Rasa is still answering.
+    rasa_timeout_s: float = 9.0
     locales_dir: Path = ROOT / "locales"
     domain_file: Path = ROOT / "domain.yml"
     facts_file: Path = ROOT / "bot" / "content" / "facts.yml"
     widget_dir: Path = ROOT / "widget"
     log_level: str = "INFO"
+    # Per-client rate limit on /api/chat and the console login: a burst, then a steady rate.
+    rate_burst: int = 20
+    rate_per_second: float = 1.0
     # Console cookies carry the Secure flag; browsers accept it on http://127.0.0.1 and localhost.
     cookie_secure: bool = True
 
@@ -60,4 +64,6 @@ class Settings:
             locales_dir=Path(env("TRYGG_LOCALES_DIR") or cls.locales_dir),
             facts_file=Path(env("TRYGG_FACTS_FILE") or cls.facts_file),
             cookie_secure=env("TRYGG_COOKIE_SECURE", "1") != "0",
+            rate_burst=int(env("TRYGG_RATE_BURST", cls.rate_burst)),
+            rate_per_second=float(env("TRYGG_RATE_PER_SECOND", cls.rate_per_second)),
         )

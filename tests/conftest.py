@@ -17,6 +17,11 @@ from stack import Ports, Stack  # noqa: E402
 from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
 
 
+# Tests talk faster than any resident; the rate limit has its own test.
+GENEROUS_RATE = {"TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000"}
+SITE_ORIGIN = "https://start.stockholm"
+
+
 def copy_schedule(directory: Path) -> Path:
     """Tests that edit the schedule edit a copy, never bot/content/schedule.yml."""
     target = directory / "schedule.yml"
@@ -43,7 +48,7 @@ def stack(tmp_path_factory, state_dir) -> Stack:
     # With `make test`, trackers live in the throwaway Redis so tests can dump them.
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
                     log_dir=tmp_path_factory.mktemp("stack-logs"),
-                    extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir)},
+                    extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir), **GENEROUS_RATE},
                     redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"))
     running.start()
     try:
@@ -73,7 +78,8 @@ def web_only(tmp_path_factory):
     state = tmp_path_factory.mktemp("web-only-state")
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
                     log_dir=tmp_path_factory.mktemp("web-only-logs"),
-                    extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state))})
+                    extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state)),
+                               "TRYGG_SITE_ORIGIN": SITE_ORIGIN, **GENEROUS_RATE})
     running.start(["web"])
     wait_for_port(running.ports.web)
     yield running, Client(f"http://127.0.0.1:{running.ports.web}"), state

@@ -1,0 +1,76 @@
+"""Public-endpoint hardening: rate limits, CORS, Rasa unreachable, no logs of what residents write."""
+import socket
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from stack import Ports, Stack
+from tests.conftest import SITE_ORIGIN
+from tests.helpers import Client, free_port, wait_for_port
+
+
+def test_chat_is_rate_limited_per_client_with_a_clear_429(tmp_path):
+    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
+                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_RATE_BURST": "3", "TRYGG_RATE_PER_SECOND": "0.01"})
+    web.start_one("web")
+    try:
+        wait_for_port(web.ports.web)
+        client = Client(f"http://127.0.0.1:{web.ports.web}")
+        statuses = [client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"})
+                    for _ in range(5)]
+        assert [s[0] for s in statuses][:3] != [429] * 3
+        assert statuses[-1][0] == 429 and statuses[-1][1]["error"] == "TooManyRequests"
+        assert "112" in statuses[-1][1]["message"]
+        assert client.request("GET", "/healthz")[0] in (200, 503)  # reading health is not limited
+    finally:
+        web.stop()
+    logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))
+    assert "127.0.0.1" not in logs  # the client address is never logged
+
+
+def test_cors_allows_only_the_configured_site(web_only):
+    _stack, client, _state = web_only
+    _, _, evil = client.request("OPTIONS", "/api/chat", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in evil
+    _, _, good = client.request("OPTIONS", "/api/chat", headers={"Origin": SITE_ORIGIN})
+    assert good["Access-Control-Allow-Origin"] == SITE_ORIGIN
+
+
+@pytest.mark.stack
+def test_rasa_http_api_is_off_and_bound_to_loopback(stack):
+    for path in ("/conversations/abc/tracker", "/model", "/status"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{stack.ports.rasa}{path}", timeout=5)
+        assert refused.value.code in (403, 404, 405)
+    outward = _outward_address()
+    if outward:
+        for port in (stack.ports.rasa, stack.ports.actions):
+            with socket.socket() as s:
+                s.settimeout(2)
+                assert s.connect_ex((outward, port)) != 0, f"port {port} answers on {outward}"
+
+
+@pytest.mark.stack
+def test_canary_message_and_number_appear_in_no_log(stack, client):
+    canary = f"kanariefagel-{uuid.uuid4().hex[:10]}"
+    sender = str(uuid.uuid4())
+    client.say(f"jag bor i {canary} och mitt nummer är 070-555 12 34", sender=sender)
+    client.say(canary, sender=sender)
+    client.say("hej " + canary, sender=sender, language="ar")
+    for log in stack.log_dir.glob("*.log"):
+        content = log.read_text(errors="replace")
+        assert canary not in content, log.name
+        assert "5551234" not in content and "555 12 34" not in content, log.name
+
+
+def _outward_address():
+    """This machine's non-loopback address, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
