@@ -45,6 +45,7 @@ class Stack:
             "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
+            "TRYGG_TRACKER_EXPIRY_S": os.environ.get("TRYGG_TRACKER_EXPIRY_S", "1800"),
             **self._redis_env(),
             **self.extra_env,
         }
