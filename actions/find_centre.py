@@ -10,6 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking_support import language_of
+from actions.followup import count
 from bot.answers import facts
 from bot.places import centres, find_place
 from bot.settings import Settings
@@ -22,6 +24,7 @@ class ActionFindCentre(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         said = next(tracker.get_latest_entity_values("location"), None) or tracker.latest_message.get("text") or ""
         match = find_place(said)
+        count("centre_lookup:" + match.kind, language_of(tracker), match.centre or "")
         if match.kind == "district":
             self._answer_centre(dispatcher, match)
             # Only the centre is kept (for a callback booking), never the place.

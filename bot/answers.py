@@ -73,6 +73,10 @@ class Content:
         }
         return message
 
+    def source_text(self, response: str) -> str:
+        variations = _domain_responses.get(self.domain_file).get(response) or [{}]
+        return variations[0].get("text", "")
+
     def response_names(self) -> List[str]:
         return list(_domain_responses.get(self.domain_file))
 

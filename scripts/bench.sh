@@ -7,3 +7,4 @@ source scripts/services.sh
 "$PY" scripts/bench_places.py --write
 "$PY" scripts/bench_booking.py --write
 "$PY" scripts/bench_nlu.py --write --misses
+"$PY" scripts/bench_load.py --write

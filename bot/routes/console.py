@@ -20,7 +20,9 @@ from sanic.response import HTTPResponse, html, redirect
 from bot.places import centres
 from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
 from bot.settings import LANGUAGES, ROOT, database_url
+from bot import followup_report
 from bot.storage import staff as staff_repo
+from bot.storage import statistics
 from bot.storage.bookings import as_utc
 from bot.storage.db import session_scope
 
@@ -165,6 +167,28 @@ async def answers_page(request: Request) -> HTTPResponse:
     rows = request.app.ctx.content.translation_table()
     gaps = sum(1 for row in rows for cell in row["cells"] if cell["state"] != "ok")
     return page("answers.html", request, member, rows=rows, languages=LANGUAGES, gaps=gaps)
+
+
+@bp.get("/stats")
+async def stats_page(request: Request) -> HTTPResponse:
+    """Figures per month or tertial as a chart and a table (leads and admins); small cells hidden."""
+    member = require_lead(request)
+    kind = "tertial" if request.args.get("kind") == "tertial" else "month"
+    with session_scope(database_url()) as session:
+        table = followup_report.build(session, kind)
+    return page("stats.html", request, member, table=table, kind=kind,
+                chart=followup_report.bar_chart(table), shown=statistics.shown)
+
+
+@bp.get("/stats.csv")
+async def stats_csv(request: Request) -> HTTPResponse:
+    """The same figures as CSV for the tertial report (small cells as "<5")."""
+    require_lead(request)
+    kind = "tertial" if request.args.get("kind") == "tertial" else "month"
+    with session_scope(database_url()) as session:
+        body = followup_report.to_csv(followup_report.build(session, kind))
+    return HTTPResponse(body, content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="trygg-chatt-{kind}.csv"'})
 
 
 @bp.get("/static/console.css")

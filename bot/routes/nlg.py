@@ -3,12 +3,15 @@
 Request (Rasa 3.6): ``{"response", "id", "arguments", "tracker", "channel"}``.
 Reply: ``{"text", "buttons", "custom"}``, which Rasa passes on to the channel.
 """
+import asyncio
+
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from bot.answers import UnknownResponse
 from bot.errors import ApiError
+from bot.followup import count_answer
 from bot.language import resolve_language
 
 bp = Blueprint("nlg")
@@ -23,7 +26,11 @@ async def nlg(request: Request) -> HTTPResponse:
     tracker = body.get("tracker") if isinstance(body.get("tracker"), dict) else {}
     arguments = body.get("arguments") if isinstance(body.get("arguments"), dict) else {}
     language = resolve_language(tracker)
+    content = request.app.ctx.content
     try:
-        return json(request.app.ctx.content.render(body["response"], language, arguments))
+        message = content.render(body["response"], language, arguments)
     except UnknownResponse:
         raise ApiError(404, "UnknownResponse", "No such response in the domain.")
+    await asyncio.get_running_loop().run_in_executor(
+        None, count_answer, body["response"], content.source_text(body["response"]), language, tracker)
+    return json(message)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.storage.crypto import reference_hash
+from bot.storage import statistics
 from bot.storage.models import bookings, phone_tokens, slot_usage
 
 TOKEN_LIFETIME = timedelta(minutes=30)
@@ -101,6 +102,7 @@ def book_callback(session: Session, request: BookingRequest, token: str, capacit
         reference_hash=reference_hash(pepper, code), phone_cipher=consumed.phone_cipher,
         attempts=0, created_at=now, updated_at=now,
     ))
+    statistics.count(session, "booking_made", request.language, request.centre)
     return code
 
 
@@ -108,7 +110,7 @@ def cancel_booking(session: Session, code: str, pepper: str, now: Optional[datet
     """Cancel by reference code: the seat is freed and the number erased. False if no such open booking."""
     now = now or now_utc()
     row = session.execute(
-        select(bookings.c.id, bookings.c.centre, bookings.c.slot_start)
+        select(bookings.c.id, bookings.c.centre, bookings.c.slot_start, bookings.c.language)
         .where(bookings.c.reference_hash == reference_hash(pepper, code), bookings.c.status.in_(("booked", "claimed")))
         .with_for_update()
     ).first()
@@ -118,13 +120,18 @@ def cancel_booking(session: Session, code: str, pepper: str, now: Optional[datet
         status="cancelled", phone_cipher=None, phone_erased_at=now, updated_at=now))
     session.execute(update(slot_usage).where(slot_usage.c.centre == row.centre, slot_usage.c.slot_start == row.slot_start,
                                              slot_usage.c.booked > 0).values(booked=slot_usage.c.booked - 1))
+    statistics.count(session, "booking_cancelled", row.language, row.centre)
     return True
 
 
 def erase_phone(session: Session, booking_id: str, now: Optional[datetime] = None) -> None:
     now = now or now_utc()
+    row = session.execute(select(bookings.c.centre, bookings.c.language).where(
+        bookings.c.id == booking_id, bookings.c.phone_cipher.isnot(None))).first()
     session.execute(update(bookings).where(bookings.c.id == booking_id).values(
         phone_cipher=None, phone_erased_at=now, updated_at=now))
+    if row is not None:
+        statistics.count(session, "booking_erased", row.language, row.centre)
 
 
 def apply_retention(session: Session, max_age: timedelta, unclaimed_grace: timedelta,
@@ -133,6 +140,11 @@ def apply_retention(session: Session, max_age: timedelta, unclaimed_grace: timed
     drop expired phone tokens. Returns how many numbers were erased."""
     now = now or now_utc()
     session.execute(delete(phone_tokens).where(phone_tokens.c.expires_at <= now))
+    expiring = or_(bookings.c.created_at <= now - max_age,
+                   and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace))
+    for row in session.execute(select(bookings.c.centre, bookings.c.language)
+                               .where(bookings.c.phone_cipher.isnot(None), expiring)).all():
+        statistics.count(session, "booking_erased", row.language, row.centre)
     result = session.execute(update(bookings).where(
         bookings.c.phone_cipher.isnot(None),
         or_(bookings.c.created_at <= now - max_age,

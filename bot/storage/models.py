@@ -4,7 +4,7 @@ No name, personal number, IP address, sender id or message text exists in any ta
 (tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
 AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
 """
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
                         String, Table)
 
 metadata = MetaData()
@@ -84,4 +84,16 @@ audit_log = Table(
     Column("event", String(32), nullable=False),
     Column("booking_id", String(32), nullable=True),
     Column("detail", String(200), nullable=True),
+)
+
+# --- follow-up statistics ----------------------------------------------------------------------
+# Counters, not records: one row per (day, language, centre, metric) holding a count. No
+# conversation id, no per-message row, no time finer than a day (tests/unit/test_statistics.py).
+daily_counters = Table(
+    "daily_counters", metadata,
+    Column("day", Date, primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("centre", String(40), primary_key=True),   # "" when not about a centre
+    Column("metric", String(60), primary_key=True),
+    Column("count", Integer, nullable=False),
 )

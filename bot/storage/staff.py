@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.storage import statistics
 from bot.storage.bookings import as_utc, erase_phone, now_utc
 from bot.storage.models import audit_log, bookings, staff, staff_sessions
 
@@ -153,6 +154,8 @@ def record_outcome(session: Session, member: StaffMember, booking_id: str, outco
         status="done" if done else "claimed"))
     if done:
         erase_phone(session, booking_id)
+    if outcome == "reached":
+        statistics.count(session, "booking_called", row.language, row.centre)
     _audit(session, member, "outcome", booking_id, f"{outcome}{' (closed, number erased)' if done else ''}")
 
 

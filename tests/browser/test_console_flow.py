@@ -96,4 +96,8 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     audit = lead.get_by_test_id("audit").inner_text()
     assert "reveal" in audit and "sara" in audit and "7654321" not in audit
     screenshot(lead, "console-audit.png")
+    lead.goto(client.base + "/console/stats")
+    expect(lead.get_by_test_id("stats-table")).to_be_visible()
+    assert lead.get_by_test_id("chart").is_visible()
+    screenshot(lead, "console-stats.png")
     lead.context.close()

@@ -194,3 +194,22 @@ def test_editors_see_every_answer_in_six_languages_with_gaps_marked(console):
     assert "utter_acute_danger" in page.text and 'lang="so"' in page.text
     assert re.search(r'data-testid="gap-count">\d+ luckor', page.text)
     assert Browser().get(console["base"] + "/console/answers").status_code == 401
+
+
+def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
+    from bot.storage import statistics
+    with session_scope(console["db"]) as s:
+        statistics.count(s, "conversation_started", "sv", by=12)
+        statistics.count(s, "booking_made", "ar", "rvc_innerstan", by=3)
+    anna, _ = login(console, "anna")
+    assert anna.get(console["base"] + "/console/stats").status_code == 403
+    assert anna.get(console["base"] + "/console/stats.csv").status_code == 403
+    lena, _ = login(console, "lena")
+    page = lena.get(console["base"] + "/console/stats?kind=tertial")
+    assert page.status_code == 200 and 'data-testid="chart"' in page.text
+    csv_text = lena.get(console["base"] + "/console/stats.csv?kind=tertial").text
+    header, row = csv_text.strip().splitlines()[:2]
+    cells = dict(zip(header.split(","), row.split(",")))
+    assert cells["Kontakter (samtal)"] == "12"
+    assert cells["Bokade uppringningar"] == "<5" and cells["Bokningar RVC Innerstan"] == "<5"
+    assert ">3<" not in page.text  # the chart and table hide it too

@@ -29,7 +29,7 @@ def test_changed_answer_and_fact_are_live_without_restart(client, state_dir):
     time.sleep(0.05)
     facts_file.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
     try:
-        assert texts(client.say("tack så mycket", language="sv")) == ["Varsågod! Vill du veta något mer?"]
+        assert texts(client.say("tack så mycket", language="sv"))[0] == "Varsågod! Vill du veta något mer?"
         goodbye = " ".join(texts(client.say("hej då", language="sv")))
         assert "020-11 22 33" in goodbye and original not in goodbye
         english = " ".join(texts(client.say("bye", language="en")))

@@ -168,6 +168,8 @@ ALLOWED_COLUMNS = {
     "staff": {"id", "username", "centre", "role", "password_hash", "active", "created_at"},
     "staff_sessions": {"token_hash", "staff_id", "csrf_token", "expires_at"},
     "audit_log": {"id", "at", "actor", "centre", "event", "booking_id", "detail"},
+    # statistics: counts per day, never per conversation or message
+    "daily_counters": {"day", "language", "centre", "metric", "count"},
 }
 
 

@@ -1,0 +1,77 @@
+"""Follow-up without tracking (issue 11): a scripted set of conversations in several languages
+produces exactly the expected counts; nothing stored identifies a conversation; the 112 path
+never asks for feedback."""
+import json
+import sqlite3
+import uuid
+from collections import Counter
+
+import pytest
+
+from tests.helpers import texts
+
+pytestmark = pytest.mark.stack
+
+
+def counters(state_dir) -> Counter:
+    with sqlite3.connect(state_dir / "trygg.db") as db:
+        rows = db.execute("select language, centre, metric, count from daily_counters").fetchall()
+    return Counter({(language, centre, metric): n for language, centre, metric, n in rows})
+
+
+def feedback_buttons(answers):
+    return [b["payload"] for a in answers for b in a.get("buttons", []) if b["payload"].startswith("/feedback")]
+
+
+def button(intent, value):
+    return f"/{intent}" + json.dumps({"choice": value})
+
+
+def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
+    before = counters(state_dir)
+    senders = []
+
+    swedish = str(uuid.uuid4()); senders.append(swedish)
+    client.say("hej", sender=swedish, language="sv")
+    client.say("vart kan jag vända mig?", sender=swedish, language="sv")
+    goodbye = client.say("hej då", sender=swedish, language="sv")
+    assert feedback_buttons(goodbye)
+    asked = client.say(button("feedback", "partly"), sender=swedish, language="sv")
+    assert any(b["payload"].startswith("/improvement") for a in asked for b in a.get("buttons", []))
+    client.say(button("improvement", "easier_language"), sender=swedish, language="sv")
+
+    arabic = str(uuid.uuid4()); senders.append(arabic)
+    client.say("مرحبا", sender=arabic, language="ar")
+    danger = client.say("زوجي يضربني الآن ساعدوني", sender=arabic, language="ar")
+    assert texts(danger)[0].startswith(("اتصل", "إذا")) or "112" in texts(danger)[0]
+    assert not feedback_buttons(danger)  # never asked on the acute-danger path
+
+    english = str(uuid.uuid4()); senders.append(english)
+    client.say("I live in Tensta", sender=english, language="en")
+    thanks = client.say("thank you", sender=english, language="en")
+    client.say(button("feedback", "yes"), sender=english, language="en")
+    assert feedback_buttons(thanks)
+
+    delta = counters(state_dir) - before
+    assert delta == Counter({
+        ("sv", "", "conversation_started"): 1,
+        ("sv", "", "topic:where_to_turn"): 1,
+        ("sv", "", "referral:kvinnofridslinjen_phone"): 1,
+        ("sv", "", "feedback:partly"): 1,
+        ("sv", "", "improvement:easier_language"): 1,
+        ("ar", "", "conversation_started"): 1,
+        ("ar", "", "acute_danger"): 1,
+        ("ar", "", "referral:kvinnofridslinjen_phone"): 1,
+        ("en", "", "conversation_started"): 1,
+        ("en", "rvc_vasterort", "centre_lookup:district"): 1,
+        ("en", "", "referral:city_contact_centre_phone"): 1,
+        ("en", "", "feedback:yes"): 1,
+    }), delta
+
+    with sqlite3.connect(state_dir / "trygg.db") as db:
+        stored = " ".join(str(v) for row in db.execute("select * from daily_counters") for v in row)
+        columns = [c[1] for c in db.execute("pragma table_info(daily_counters)")]
+    assert columns == ["day", "language", "centre", "metric", "count"]
+    for sender in senders:
+        assert sender not in stored
+    assert "Tensta" not in stored and "tack" not in stored
