@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.booking_support import choice, db_url
+from actions.booking_support import choice, db_url, language_of
 from bot.settings import LANGUAGES
 from bot.storage import statistics
 from bot.storage.db import session_scope
@@ -49,7 +49,6 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        from actions.booking_support import language_of
         picked = choice(tracker)
         language = language_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -6,6 +6,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import followup, retention
 from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
 from bot.rate_limit import RateLimiter
@@ -34,6 +35,15 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         app.ctx.http = aiohttp.ClientSession()
         app.ctx.cipher = PhoneCipher(load_secrets()["phone_keys"])
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher)
+
+    @app.after_server_start
+    async def start_background_jobs(app: Sanic, _loop) -> None:
+        app.add_task(retention.run_forever())
+        app.add_task(followup.buffer.flush_forever(settings.counter_flush_s))
+
+    @app.before_server_stop
+    async def flush_counters(app: Sanic, _loop) -> None:
+        followup.buffer.flush()
 
     @app.after_server_stop
     async def close_clients(app: Sanic, _loop) -> None:

@@ -3,9 +3,14 @@
 - ``topic:<intent>`` when a topic's own answer is given;
 - ``acute_danger`` when the 112 answer is given;
 - ``referral:<helpline>`` for every helpline number an answer names (its fact key).
-Counted per day, language and nothing else (bot/storage/statistics.py).
+Counted per day, language and nothing else (bot/storage/statistics.py). The counts are
+gathered in memory and written every few seconds in one transaction, so answering a resident
+never waits for a database write.
 """
+import asyncio
 import logging
+import threading
+from collections import Counter
 from typing import Any, Mapping
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +34,43 @@ FOOTERS = {"utter_default", "utter_out_of_scope", "utter_service_unavailable", "
            "utter_goodbye", "utter_no_free_slots", "utter_centre_inferred_note"}
 
 
+class CounterBuffer:
+    """Pending increments, keyed (day, language, metric); flushed as one transaction."""
+
+    def __init__(self) -> None:
+        self._pending: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, metric: str, language: str) -> None:
+        with self._lock:
+            self._pending[(statistics.today(), language, metric)] += 1
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+        if not pending:
+            return
+        try:
+            with session_scope(database_url()) as session:
+                for (day, language, metric), n in pending.items():
+                    statistics.count(session, metric, language, day=day, by=n)
+        except SQLAlchemyError as error:
+            # Keep them for the next try: statistics must not be lost to a short outage, and
+            # must never cost a resident an answer.
+            logger.error("could not write counters: %s", type(error).__name__)
+            with self._lock:
+                self._pending.update(pending)
+
+    async def flush_forever(self, interval_s: float) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(interval_s)
+            await loop.run_in_executor(None, self.flush)
+
+
+buffer = CounterBuffer()
+
+
 def count_answer(response: str, source_text: str, language: str, tracker: Mapping[str, Any]) -> None:
     if not tracker.get("events"):  # health probes and tests of the endpoint itself
         return
@@ -39,12 +81,5 @@ def count_answer(response: str, source_text: str, language: str, tracker: Mappin
         metrics.append("acute_danger")
     if response not in FOOTERS:
         metrics += ["referral:" + name for name in PLACEHOLDER.findall(source_text) if name in HELPLINES]
-    if not metrics:
-        return
-    try:
-        with session_scope(database_url()) as session:
-            for metric in metrics:
-                statistics.count(session, metric, language)
-    except SQLAlchemyError as error:
-        # Statistics must never cost a resident their answer.
-        logger.error("could not count an answer: %s", type(error).__name__)
+    for metric in metrics:
+        buffer.add(metric, language)

@@ -130,7 +130,7 @@ _PERIOD = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
 def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: Dict[str, List[str]],
-                         path: Optional[Path] = None) -> None:
+                         path: Optional[Path] = None, closed_dates: Optional[List[str]] = None) -> None:
     """Write one centre's callback hours into schedule.yml (the header comment is kept)."""
     path = path or schedule_file()
     if not 5 <= slot_minutes <= 240:
@@ -143,6 +143,11 @@ def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: D
         for period in periods:
             if not _PERIOD.match(period) or period[:5] >= period[6:]:
                 raise ScheduleError(f"'{period}' is not a period like 09:00-12:00")
+    for day in closed_dates or []:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise ScheduleError(f"'{day}' is not a date like 2026-12-28")
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     data = yaml.safe_load(text)
@@ -150,6 +155,8 @@ def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: D
         "slot_minutes": slot_minutes, "capacity": capacity,
         "hours": {day: periods for day, periods in hours.items() if periods},
     }
+    if closed_dates is not None:
+        data["closed_dates"] = sorted(set(closed_dates))
     tmp = path.with_suffix(".tmp")
     tmp.write_text(header + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(path)

@@ -43,6 +43,8 @@ class Settings:
     facts_file: Path = ROOT / "bot" / "content" / "facts.yml"
     widget_dir: Path = ROOT / "widget"
     log_level: str = "INFO"
+    # Follow-up counters are written in batches this often.
+    counter_flush_s: float = 5.0
     # Per-client rate limit on /api/chat and the console login: a burst, then a steady rate.
     rate_burst: int = 20
     rate_per_second: float = 1.0
@@ -65,5 +67,6 @@ class Settings:
             facts_file=Path(env("TRYGG_FACTS_FILE") or cls.facts_file),
             cookie_secure=env("TRYGG_COOKIE_SECURE", "1") != "0",
             rate_burst=int(env("TRYGG_RATE_BURST", cls.rate_burst)),
+            counter_flush_s=float(env("TRYGG_COUNTER_FLUSH_S", cls.counter_flush_s)),
             rate_per_second=float(env("TRYGG_RATE_PER_SECOND", cls.rate_per_second)),
         )

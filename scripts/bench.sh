@@ -7,4 +7,5 @@ source scripts/services.sh
 "$PY" scripts/bench_places.py --write
 "$PY" scripts/bench_booking.py --write
 "$PY" scripts/bench_nlu.py --write --misses
+"$PY" scripts/bench_widget.py --write
 "$PY" scripts/bench_load.py --write

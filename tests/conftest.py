@@ -18,7 +18,7 @@ from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
 
 
 # Tests talk faster than any resident; the rate limit has its own test.
-GENEROUS_RATE = {"TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000"}
+GENEROUS_RATE = {"TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000", "TRYGG_COUNTER_FLUSH_S": "1"}
 SITE_ORIGIN = "https://start.stockholm"
 
 

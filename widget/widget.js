@@ -14,7 +14,7 @@ const LABELS = {
     cleared: 'Chatten har rensats', down: 'Chatten svarar inte just nu.',
     offline: 'Akut fara: ring 112. Kvinnofridslinjen 020-50 50 50 (dygnet runt). Stockholms stads kontaktcenter 08-508 00 508.',
     error: 'Något gick fel. Försök igen.', retry: 'Försök igen', typing: 'Skriver…', lang: 'Språk',
-    privacy: 'Vi sparar inte vem du är. Samtalet raderas när du stänger sidan.', log: 'Meddelanden', you: 'Du'
+    privacy: 'Vi sparar inte vem du är. Samtalet raderas här när du stänger sidan och hos oss efter 30 minuter utan aktivitet.', log: 'Meddelanden', you: 'Du'
   },
   en: {
     launcher: 'Chat with us', placeholder: 'Write your message', send: 'Send',
@@ -22,7 +22,7 @@ const LABELS = {
     cleared: 'The chat has been cleared', down: 'The chat is not answering right now.',
     offline: 'Acute danger: call 112. Kvinnofridslinjen 020-50 50 50 (24 hours). City of Stockholm contact centre 08-508 00 508.',
     error: 'Something went wrong. Please try again.', retry: 'Try again', typing: 'Typing…', lang: 'Language',
-    privacy: 'We do not store who you are. The conversation is deleted when you close the page.', log: 'Messages', you: 'You'
+    privacy: 'We do not store who you are. The conversation is deleted here when you close the page, and on our side after 30 minutes without activity.', log: 'Messages', you: 'You'
   },
   ar: {
     launcher: 'تحدّث معنا', placeholder: 'اكتب رسالتك', send: 'إرسال',
@@ -30,7 +30,7 @@ const LABELS = {
     cleared: 'تم مسح الدردشة', down: 'الدردشة لا تستجيب الآن.',
     offline: 'في حالة الخطر الداهم: اتصل بالرقم 112. خط Kvinnofridslinjen 020-50 50 50 (على مدار الساعة). مركز الاتصال في مدينة ستوكهولم 08-508 00 508.',
     error: 'حدث خطأ ما. حاول مرة أخرى.', retry: 'حاول مرة أخرى', typing: 'يكتب…', lang: 'اللغة',
-    privacy: 'لا نحفظ هويتك. تُحذف المحادثة عند إغلاق الصفحة.', log: 'الرسائل', you: 'أنت'
+    privacy: 'لا نحفظ هويتك. تُحذف المحادثة هنا عند إغلاق الصفحة، ولدينا بعد 30 دقيقة من عدم النشاط.', log: 'الرسائل', you: 'أنت'
   },
   fa: {
     launcher: 'با ما گفتگو کنید', placeholder: 'پیام خود را بنویسید', send: 'ارسال',
@@ -38,7 +38,7 @@ const LABELS = {
     cleared: 'گفتگو پاک شد', down: 'گفتگو در حال حاضر پاسخ نمی‌دهد.',
     offline: 'خطر فوری: با 112 تماس بگیرید. Kvinnofridslinjen 020-50 50 50 (شبانه‌روزی). مرکز تماس شهر استکهلم 08-508 00 508.',
     error: 'مشکلی پیش آمد. دوباره تلاش کنید.', retry: 'تلاش دوباره', typing: 'در حال نوشتن…', lang: 'زبان',
-    privacy: 'ما هویت شما را ذخیره نمی‌کنیم. گفتگو با بستن صفحه پاک می‌شود.', log: 'پیام‌ها', you: 'شما'
+    privacy: 'ما هویت شما را ذخیره نمی‌کنیم. گفتگو با بستن صفحه اینجا پاک می‌شود و نزد ما پس از 30 دقیقه بی‌فعالیتی.', log: 'پیام‌ها', you: 'شما'
   },
   so: {
     launcher: 'Nala sheekayso', placeholder: 'Qor fariintaada', send: 'Dir',
@@ -46,7 +46,7 @@ const LABELS = {
     cleared: 'Sheekada waa la tirtiray', down: 'Sheekadu hadda ma jawaabayso.',
     offline: 'Khatar degdeg ah: wac 112. Kvinnofridslinjen 020-50 50 50 (habeen iyo maalin). Xarunta xiriirka ee magaalada Stockholm 08-508 00 508.',
     error: 'Wax baa khaldamay. Mar kale isku day.', retry: 'Mar kale isku day', typing: 'Wuu qorayaa…', lang: 'Luqadda',
-    privacy: 'Ma kaydinno cidda aad tahay. Sheekada waa la tirtiraa marka aad xirto bogga.', log: 'Fariimaha', you: 'Adiga'
+    privacy: 'Ma kaydinno cidda aad tahay. Sheekada halkan waa la tirtiraa marka aad xirto bogga, annagana 30 daqiiqo kadib haddii aysan wax dhaqdhaqaaq ah jirin.', log: 'Fariimaha', you: 'Adiga'
   },
   fi: {
     launcher: 'Keskustele kanssamme', placeholder: 'Kirjoita viestisi', send: 'Lähetä',
@@ -54,7 +54,7 @@ const LABELS = {
     cleared: 'Keskustelu on tyhjennetty', down: 'Keskustelu ei vastaa juuri nyt.',
     offline: 'Välitön vaara: soita 112. Kvinnofridslinjen 020-50 50 50 (ympäri vuorokauden). Tukholman kaupungin asiakaspalvelu 08-508 00 508.',
     error: 'Jokin meni vikaan. Yritä uudelleen.', retry: 'Yritä uudelleen', typing: 'Kirjoittaa…', lang: 'Kieli',
-    privacy: 'Emme tallenna henkilöllisyyttäsi. Keskustelu poistetaan, kun suljet sivun.', log: 'Viestit', you: 'Sinä'
+    privacy: 'Emme tallenna henkilöllisyyttäsi. Keskustelu poistetaan täältä, kun suljet sivun, ja meiltä 30 minuutin käyttämättömyyden jälkeen.', log: 'Viestit', you: 'Sinä'
   }
 };
 const NAMES = { sv: 'Svenska', en: 'English', ar: 'العربية', fa: 'فارسی', so: 'Soomaali', fi: 'Suomi' };

@@ -6,6 +6,7 @@ a number are never cached (app-wide ``Cache-Control: no-store``); the strict CSP
 Isolation between centres is enforced in bot/storage/staff.py on every booking access.
 """
 import logging
+import re
 import secrets
 import time
 from collections import defaultdict, deque
@@ -16,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
+from sqlalchemy.exc import IntegrityError
 
 from bot.places import centres
 from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
@@ -143,13 +145,42 @@ async def schedule_save(request: Request) -> HTTPResponse:
     try:
         hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()]
                  for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        closed = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
         save_centre_schedule(member.centre, slot_minutes=int(form.get("slot_minutes", "")),
-                             capacity=int(form.get("capacity", "")), hours=hours)
+                             capacity=int(form.get("capacity", "")), hours=hours, closed_dates=closed)
     except (ValueError, ScheduleError) as error:
         raise ConsoleError(400, f"Schemat sparades inte: {error}")
     with session_scope(database_url()) as session:
         staff_repo.audit(session, member, "schedule_change", f"slot {form.get('slot_minutes')} min, capacity {form.get('capacity')}")
     return redirect("/console/schedule")
+
+
+@bp.get("/staff")
+async def staff_page(request: Request) -> HTTPResponse:
+    """Admins: the staff accounts, and a form to create one."""
+    member = require_admin(request)
+    with session_scope(database_url()) as session:
+        accounts = staff_repo.accounts(session)
+    return page("staff.html", request, member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES)
+
+
+@bp.post("/staff")
+async def staff_create(request: Request) -> HTTPResponse:
+    """Admins: create an account; its one-time password is shown once, here."""
+    member = require_admin(request)
+    form = request.form
+    username, centre, role = form.get("username", "").strip()[:64], form.get("centre", ""), form.get("role", "")
+    if not re.fullmatch(r"[a-z0-9._-]{3,64}", username) or centre not in centres() or role not in staff_repo.ROLES:
+        raise ConsoleError(400, "Användarnamn (3–64 tecken a–z, 0–9, . _ -), mottagning och roll måste anges.")
+    try:
+        with session_scope(database_url()) as session:
+            password = staff_repo.create_account(session, username, centre, role)
+            staff_repo.audit(session, member, "staff_created", f"{username} ({role}, {centre})")
+            accounts = staff_repo.accounts(session)
+    except IntegrityError:
+        raise ConsoleError(409, "Det användarnamnet finns redan.")
+    return page("staff.html", request, member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES,
+                created=username, password=password)
 
 
 @bp.get("/audit")
@@ -218,6 +249,13 @@ def require_lead(request: Request) -> staff_repo.StaffMember:
     member = require_member(request)
     if not member.is_lead:
         raise ConsoleError(403, "Den här sidan är för samordnare och administratörer.")
+    return member
+
+
+def require_admin(request: Request) -> staff_repo.StaffMember:
+    member = require_member(request)
+    if member.role != "admin":
+        raise ConsoleError(403, "Den här sidan är för administratörer.")
     return member
 
 

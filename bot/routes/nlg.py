@@ -3,8 +3,6 @@
 Request (Rasa 3.6): ``{"response", "id", "arguments", "tracker", "channel"}``.
 Reply: ``{"text", "buttons", "custom"}``, which Rasa passes on to the channel.
 """
-import asyncio
-
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
@@ -31,6 +29,5 @@ async def nlg(request: Request) -> HTTPResponse:
         message = content.render(body["response"], language, arguments)
     except UnknownResponse:
         raise ApiError(404, "UnknownResponse", "No such response in the domain.")
-    await asyncio.get_running_loop().run_in_executor(
-        None, count_answer, body["response"], content.source_text(body["response"]), language, tracker)
+    count_answer(body["response"], content.source_text(body["response"]), language, tracker)
     return json(message)

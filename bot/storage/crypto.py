@@ -1,7 +1,7 @@
 """Phone numbers are stored only encrypted (AES-256-GCM), with keys outside the database.
 
-Ciphertext layout: key index (1 byte, position in the key list at encryption time is not
-stable, so we store a 4-byte key id = first bytes of SHA-256 of the key) | nonce (12) | data.
+Ciphertext layout: key id (4 bytes: the start of the key's SHA-256, so any configured key can
+be found after a rotation) | nonce (12 bytes, random) | AES-256-GCM ciphertext and tag.
 """
 import base64
 import hashlib

@@ -59,6 +59,11 @@ def create_account(session: Session, username: str, centre: str, role: str, pass
     return password
 
 
+def accounts(session: Session) -> List:
+    return session.execute(select(staff.c.username, staff.c.centre, staff.c.role, staff.c.active, staff.c.created_at)
+                           .order_by(staff.c.centre, staff.c.username)).all()
+
+
 def set_password(session: Session, username: str, password: str) -> bool:
     result = session.execute(update(staff).where(staff.c.username == username)
                              .values(password_hash=_hasher.hash(password)))

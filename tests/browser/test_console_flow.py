@@ -63,7 +63,7 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
         click_bot_button(resident, choice)
     type_message(resident, "070-765 43 21")
     click_bot_button(resident, "Ja, boka")  # still Swedish: the number did not change the language
-    confirmation = resident.locator('[data-testid=message][data-from=bot]').last.inner_text()
+    confirmation = resident.locator('[data-testid=message][data-from=bot]').filter(has_text="referenskod").last.inner_text()
     assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", confirmation), resident.locator('[data-testid=message]').all_inner_texts()[-5:]
     resident.context.close()
 

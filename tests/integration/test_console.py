@@ -26,9 +26,10 @@ def console(web_only):
     secrets_ = load_secrets()
     with session_scope(url) as s:
         for name, centre, role in (("anna", "rvc_innerstan", "staff"), ("bo", "rvc_innerstan", "staff"),
-                                   ("vera", "rvc_vasterort", "staff"), ("lena", "rvc_innerstan", "lead")):
+                                   ("vera", "rvc_vasterort", "staff"), ("lena", "rvc_innerstan", "lead"),
+                                   ("ada", "rvc_innerstan", "admin")):
             staff_repo.create_account(s, name, centre, role, PASSWORD)
-    yield {"base": f"http://127.0.0.1:{stack.ports.web}", "db": url, "secrets": secrets_}
+    yield {"base": f"http://127.0.0.1:{stack.ports.web}", "db": url, "secrets": secrets_, "state": state}
     os.environ.pop("TRYGG_STATE_DIR", None)
 
 
@@ -200,7 +201,7 @@ def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
     from bot.storage import statistics
     with session_scope(console["db"]) as s:
         statistics.count(s, "conversation_started", "sv", by=12)
-        statistics.count(s, "booking_made", "ar", "rvc_innerstan", by=3)
+        statistics.count(s, "booking_made", "ar", "rvc_sodra_soderort", by=3)
     anna, _ = login(console, "anna")
     assert anna.get(console["base"] + "/console/stats").status_code == 403
     assert anna.get(console["base"] + "/console/stats.csv").status_code == 403
@@ -211,5 +212,38 @@ def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
     header, row = csv_text.strip().splitlines()[:2]
     cells = dict(zip(header.split(","), row.split(",")))
     assert cells["Kontakter (samtal)"] == "12"
-    assert cells["Bokade uppringningar"] == "<5" and cells["Bokningar RVC Innerstan"] == "<5"
+    assert cells["Bokningar RVC Södra söderort"] == "<5"
     assert ">3<" not in page.text  # the chart and table hide it too
+
+
+def test_admins_create_accounts_with_a_one_time_password(console):
+    lena, _ = login(console, "lena")
+    assert lena.get(console["base"] + "/console/staff").status_code == 403
+    ada, _ = login(console, "ada")
+    created = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
+    password = re.search(r'data-testid="one-time-password">([^<]+)<', created.text).group(1)
+    assert "nils.b" in created.text
+    _, response = login(console, "nils.b", password)
+    assert response.status_code == 200 and "RVC Västerort" in response.text
+    again = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
+    assert again.status_code == 409
+    bad = post(ada, console, "/console/staff", username="<x>", centre="nowhere", role="god")
+    assert bad.status_code == 400
+
+
+def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
+    import yaml
+    from bot.schedule import load_schedule
+    lena, _ = login(console, "lena")
+    saved = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="08:00-10:00",
+                 hours_tue="", hours_wed="", hours_thu="", hours_fri="13:00-14:00", hours_sat="", hours_sun="",
+                 closed_dates="2031-01-07")
+    assert saved.status_code == 200
+    data = yaml.safe_load((console["state"] / "schedule.yml").read_text())
+    assert data["centres"]["rvc_innerstan"] == {"slot_minutes": 20, "capacity": 3,
+                                                 "hours": {"mon": ["08:00-10:00"], "fri": ["13:00-14:00"]}}
+    assert data["closed_dates"] == ["2031-01-07"]
+    schedule = load_schedule(console["state"] / "schedule.yml")
+    assert schedule.capacity("rvc_innerstan") == 3
+    broken = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="25:00-26:00")
+    assert broken.status_code == 400 and "Schemat sparades inte" in broken.text

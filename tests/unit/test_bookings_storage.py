@@ -191,3 +191,17 @@ def test_sqlite_erases_deleted_data_from_the_file(tmp_path):
         repo.cancel_booking(s, code, PEPPER)
     engine_for(url).dispose()
     assert bytes(cipher) not in (tmp_path / "bookings.db").read_bytes()
+
+
+def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
+    url = fresh_database_url("sqlite", tmp_path)
+    monkeypatch.setenv("TRYGG_DATABASE_URL", url)
+    monkeypatch.setenv("TRYGG_PHONE_RETENTION_DAYS", "3")
+    four_days_ago = datetime.now(timezone.utc) - timedelta(days=4)
+    with session_scope(url) as s:
+        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=four_days_ago)
+    with session_scope(url) as s:
+        repo.book_callback(s, request(SLOT), token, capacity=1, pepper=PEPPER, now=four_days_ago)
+    from bot.retention import run_once
+    assert run_once() == 1
+    assert run_once() == 0

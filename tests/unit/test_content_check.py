@@ -1,5 +1,6 @@
 """`make content-check` catches what an editor can break, with a message an editor understands."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,4 +69,4 @@ def test_an_untranslated_answer_is_reported(content_copy):
     po.write_text(text[:end] + 'msgstr ""' + text[line_end:], encoding="utf-8")
     result = run_check(content_copy)
     assert result.returncode == 1 and "no translation for \"Så lite." in result.stdout
-    assert "| so | 105 | 1 | 0 |" in result.stdout
+    assert re.search(r"\| so \| \d+ \| 1 \| 0 \|", result.stdout)
