@@ -29,8 +29,9 @@ CASES = [(language, topic) for language in LANGUAGES for topic in TOPICS]
 @pytest.mark.parametrize("language, topic", CASES, ids=[f"{l}-{t}" for l, t in CASES])
 def test_topic_answered_in_the_residents_language(client, language, topic):
     answers = client.say(first_example(language, topic), language=language)
-    expected = CONTENT.render(f"utter_{topic}", language)["text"].split("\n\n")[0]
-    assert texts(answers)[0] == expected
+    expected = CONTENT.render(f"utter_{topic}", language)["text"]
+    # Rasa's REST channel sends a text without buttons as one message per paragraph.
+    assert "\n\n".join(texts(answers)) == expected
 
 
 @pytest.mark.parametrize("message, language, centre", [
