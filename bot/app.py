@@ -1,4 +1,5 @@
 """The web app: the only public port. Wires blueprints, shared clients and security headers."""
+import asyncio
 import logging
 
 import aiohttp
@@ -38,11 +39,14 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
 
     @app.after_server_start
     async def start_background_jobs(app: Sanic, _loop) -> None:
-        app.add_task(retention.run_forever())
-        app.add_task(followup.buffer.flush_forever(settings.counter_flush_s))
+        app.ctx.jobs = [asyncio.ensure_future(retention.run_forever()),
+                        asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s))]
 
     @app.before_server_stop
-    async def flush_counters(app: Sanic, _loop) -> None:
+    async def stop_background_jobs(app: Sanic, _loop) -> None:
+        for job in app.ctx.jobs:
+            job.cancel()
+        await asyncio.gather(*app.ctx.jobs, return_exceptions=True)
         followup.buffer.flush()
 
     @app.after_server_stop
