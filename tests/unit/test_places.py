@@ -17,7 +17,11 @@ from bot.places import PlaceMatch, centres, find_place, gazetteer_problems
 
 V, I, W, S = "rvc_vasterort", "rvc_innerstan", "rvc_vastra_soderort", "rvc_sodra_soderort"
 D, O, PU, U = "district", "outside", "postcode_unknown", "unknown"
-DISTRICTS_YML = Path(__file__).parents[2].parent / "shared" / "districts.yml"
+# The project's source (../shared/districts.yml) when it is beside the repository; otherwise the
+# snapshot of it in tests/data (a test below keeps the two identical when both are present).
+SHARED_DISTRICTS_YML = Path(__file__).parents[2].parent / "shared" / "districts.yml"
+SNAPSHOT_DISTRICTS_YML = Path(__file__).parents[1] / "data" / "districts.yml"
+DISTRICTS_YML = SHARED_DISTRICTS_YML if SHARED_DISTRICTS_YML.exists() else SNAPSHOT_DISTRICTS_YML
 
 # (language, what the resident wrote, expected kind, expected centre)
 PHRASES = [
@@ -528,6 +532,13 @@ def test_lookups_are_fast():
     for _, text, _, _ in PHRASES:
         find_place(text)
     assert (time.perf_counter() - start) / len(PHRASES) < 0.005
+
+
+def test_the_snapshot_of_districts_yml_is_the_shared_source():
+    if not SHARED_DISTRICTS_YML.exists():
+        pytest.skip("../shared is not beside this checkout; the snapshot is what the tests use")
+    assert SNAPSHOT_DISTRICTS_YML.read_bytes() == SHARED_DISTRICTS_YML.read_bytes(), \
+        "../shared/districts.yml changed: copy it to tests/data/districts.yml and check places.yml against it"
 
 
 def _districts_yml() -> dict:
