@@ -9,3 +9,4 @@ source scripts/services.sh
 "$PY" scripts/bench_nlu.py --write --misses
 "$PY" scripts/bench_widget.py --write
 "$PY" scripts/bench_load.py --write
+"$PY" scripts/bench_soak.py --write
