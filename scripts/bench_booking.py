@@ -10,37 +10,23 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bot.storage import bookings as repo  # noqa: E402
 from bot.storage.crypto import PhoneCipher  # noqa: E402
-from bot.storage.db import engine_for, session_scope  # noqa: E402
-from bot.storage.migrate import upgrade  # noqa: E402
+from bot.storage.db import session_scope  # noqa: E402
 from bot.storage.models import bookings, slot_usage  # noqa: E402
+from tests.databases import fresh_database_url  # noqa: E402  (the tests' way to make a database)
 
 THREADS, ATTEMPTS, SLOTS, CAPACITY = 8, 400, 20, 10  # 400 attempts for 200 seats: half must lose
 PEPPER = base64.b64encode(os.urandom(32)).decode()
 CIPHER = PhoneCipher([base64.b64encode(os.urandom(32)).decode()])
-
-
-def database(kind: str, tmp: Path) -> str:
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.db'}"
-    else:
-        dsn = os.environ["TRYGG_TEST_PG_DSN"]
-        name = "bench_" + uuid.uuid4().hex[:8]
-        with engine_for(dsn).connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        url = dsn.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
-    return url
 
 
 def run(url: str) -> dict:
@@ -93,7 +79,7 @@ def main() -> None:
              "|---|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         for kind in kinds:
-            r = run(database(kind, Path(tmp)))
+            r = run(fresh_database_url(kind, Path(tmp)))
             lines.append(f"| {kind} | {r['per_second']:.0f} | {r['booked']} | {r['rows']} | {r['overbooked']} | "
                          f"{r['median_ms']:.1f} | {r['p95_ms']:.1f} |")
     table = "\n".join(lines)
