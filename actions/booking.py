@@ -54,13 +54,8 @@ class ValidateBookingForm(FormValidationAction):
             return {"callback_slot": None}
         return {"callback_slot": slot.isoformat()}
 
-    def validate_safe_times(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Dict[Text, Any]:
-        picked = choice(tracker)
-        if picked in SAFE_TIMES:
-            return {"safe_times": picked}
-        dispatcher.utter_message(response="utter_choose_button")
-        return {"safe_times": None}
+    def validate_safe_times(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return _choice_slot("safe_times", SAFE_TIMES, dispatcher, tracker)
 
     def validate_may_identify(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return _yes_no_slot("may_identify", dispatcher, tracker)
@@ -74,13 +69,8 @@ class ValidateBookingForm(FormValidationAction):
     def validate_interpreter(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return _yes_no_slot("interpreter", dispatcher, tracker)
 
-    def validate_call_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
-        picked = choice(tracker)
-        if picked in CALL_LANGUAGES:
-            return {"call_language": picked}
-        dispatcher.utter_message(response="utter_choose_button")
-        return {"call_language": None}
+    def validate_call_language(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return _choice_slot("call_language", CALL_LANGUAGES, dispatcher, tracker)
 
     def validate_phone_token(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
@@ -106,6 +96,15 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_booking_not_confirmed")
             return {"consent": False}
         return _book(dispatcher, tracker)
+
+
+def _choice_slot(name: str, allowed, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """A slot filled only by one of its buttons; anything else gets "choose a button"."""
+    picked = choice(tracker)
+    if picked in allowed:
+        return {name: picked}
+    dispatcher.utter_message(response="utter_choose_button")
+    return {name: None}
 
 
 def _yes_no_slot(name: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
