@@ -64,7 +64,7 @@ class Stack:
             "actions": [py, "-m", "actions.server"],
             "web": [py, "-m", "bot"],
             # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            "rasa": [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
+            "rasa": [py, "-m", "bot.rasa_run", "run", "--model", str(MODEL), "--endpoints",
                      "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
                      "--credentials", "credentials.yml", "--interface", "127.0.0.1",
                      "--port", str(self.ports.rasa), "--cors", "[]"],
