@@ -8,11 +8,15 @@ import os
 
 from rasa_sdk.endpoint import create_app
 
+from bot import private_logging
+
 
 def main() -> None:
+    private_logging.install()
     logging.basicConfig(level=os.environ.get("TRYGG_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app("actions", cors_origins=None)
+    # TRYGG_ACTIONS_PACKAGE: another package of actions (the tests run one that raises).
+    app = create_app(os.environ.get("TRYGG_ACTIONS_PACKAGE", "actions"), cors_origins=None)
     app.run(host=os.environ.get("TRYGG_ACTIONS_HOST", "127.0.0.1"),
             port=int(os.environ.get("TRYGG_ACTIONS_PORT", "5055")),
             access_log=False, motd=False, workers=1)

@@ -1,11 +1,13 @@
 """``python -m bot``: run the web app (loopback by default; see bot/settings.py)."""
 import logging
 
+from bot import private_logging
 from bot.app import create_app
 from bot.settings import Settings
 
 
 def main() -> None:
+    private_logging.install()
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

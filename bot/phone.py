@@ -40,5 +40,10 @@ def redact_phone_numbers(text: str, store: Callable[[str], str]) -> Tuple[str, i
     return redacted, stored
 
 
+def looks_like_phone_number(text: str) -> bool:
+    """Would the web app take (part of) this text for a phone number and redact it?"""
+    return redact_phone_numbers(text, lambda _e164: "x")[0] != text
+
+
 def _digit_count(text: str) -> int:
     return sum(ch.isdigit() for ch in text)

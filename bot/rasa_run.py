@@ -28,6 +28,8 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
+from bot import private_logging
+
 ACTION_RESPONSE = Draft202012Validator(RemoteAction.action_response_format_spec())
 NLG_RESPONSE = Draft202012Validator(nlg_response_format_spec())
 
@@ -94,6 +96,7 @@ def install() -> None:
 
 def main() -> None:
     install()
+    private_logging.install()
     from rasa.__main__ import main as rasa_main
     sys.argv[0] = "rasa"
     rasa_main()

@@ -28,7 +28,8 @@ def database_url() -> str:
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa workers; each conversation always goes to the same one (bot/routes/chat.py).
+    rasa_urls: Tuple[str, ...] = ("http://127.0.0.1:5005",)
     action_server_url: str = "http://127.0.0.1:5055"
     # The site that embeds the widget; CORS allows only this origin (empty = same origin only).
     site_origin: str = ""
@@ -57,7 +58,8 @@ class Settings:
         return cls(
             host=env("TRYGG_HOST", cls.host),
             port=int(env("TRYGG_PORT", cls.port)),
-            rasa_url=env("TRYGG_RASA_URL", cls.rasa_url).rstrip("/"),
+            rasa_urls=tuple(url.strip().rstrip("/") for url in env("TRYGG_RASA_URLS", ",".join(cls.rasa_urls)).split(",")
+                            if url.strip()),
             action_server_url=env("TRYGG_ACTION_SERVER_URL", cls.action_server_url).rstrip("/"),
             site_origin=env("TRYGG_SITE_ORIGIN", cls.site_origin),
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),

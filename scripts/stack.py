@@ -22,6 +22,27 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8000
+    # Ports of the further Rasa workers (filled in by Stack: rasa + 1, ... or free ports).
+    more_rasa: List[int] = field(default_factory=list)
+
+
+def default_rasa_workers() -> int:
+    """One Rasa process per core, at most two: a Rasa process uses one core (asyncio), and the web
+    app, action server and second worker share the rest (docs/benchmarks.md). ~2 GB RSS each."""
+    configured = os.environ.get("TRYGG_RASA_WORKERS")
+    return int(configured) if configured else max(1, min(2, os.cpu_count() or 1))
+
+
+def _port_or_free(preferred: int) -> int:
+    import socket
+    for port in (preferred, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return s.getsockname()[1]
+            except OSError:
+                continue
+    raise OSError("no free port")
 
 
 @dataclass
@@ -32,6 +53,16 @@ class Stack:
     # Set to "redis://host:port/db" to share trackers and locks in Redis (endpoints-redis.yml).
     redis_url: Optional[str] = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    rasa_workers: int = field(default_factory=default_rasa_workers)
+
+    def __post_init__(self) -> None:
+        while len(self.ports.more_rasa) < self.rasa_workers - 1:
+            self.ports.more_rasa.append(_port_or_free(self.ports.rasa + len(self.ports.more_rasa) + 1))
+
+    def rasa_ports(self) -> Dict[str, int]:
+        """Process name → port of each Rasa worker: rasa, rasa-2, ..."""
+        ports = [self.ports.rasa] + self.ports.more_rasa[:self.rasa_workers - 1]
+        return {("rasa" if i == 0 else f"rasa-{i + 1}"): port for i, port in enumerate(ports)}
 
     def env(self) -> Dict[str, str]:
         return {
@@ -39,9 +70,13 @@ class Stack:
             "PYTHONPATH": str(ROOT),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # One message is a tiny DIET inference: TensorFlow's thread pools only add switching
+            # (Rasa reads these; measured in docs/benchmarks.md).
+            "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+            "TF_INTER_OP_PARALLELISM_THREADS": "1",
             "TRYGG_ACTION_ENDPOINT": f"http://127.0.0.1:{self.ports.actions}/webhook",
             "TRYGG_NLG_ENDPOINT": f"http://127.0.0.1:{self.ports.web}/nlg",
-            "TRYGG_RASA_URL": f"http://127.0.0.1:{self.ports.rasa}",
+            "TRYGG_RASA_URLS": ",".join(f"http://127.0.0.1:{port}" for port in self.rasa_ports().values()),
             "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
@@ -60,15 +95,17 @@ class Stack:
 
     def commands(self) -> Dict[str, List[str]]:
         py = sys.executable
-        return {
+        commands = {
             "actions": [py, "-m", "actions.server"],
             "web": [py, "-m", "bot"],
-            # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            "rasa": [py, "-m", "bot.rasa_run", "run", "--model", str(MODEL), "--endpoints",
-                     "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
-                     "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-                     "--port", str(self.ports.rasa), "--cors", "[]"],
         }
+        for name, port in self.rasa_ports().items():
+            # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
+            commands[name] = [py, "-m", "bot.rasa_run", "run", "--model", str(MODEL), "--endpoints",
+                              "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
+                              "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+                              "--port", str(port), "--cors", "[]"]
+        return commands
 
     def start(self, names: Optional[List[str]] = None) -> None:
         # Migrations run once here, before any process uses the database.

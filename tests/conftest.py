@@ -45,11 +45,12 @@ def state_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, state_dir) -> Stack:
-    # With `make test`, trackers live in the throwaway Redis so tests can dump them.
+    # With `make test`, trackers live in the throwaway Redis so tests can dump them; two Rasa
+    # workers, as `make run` starts on two cores.
     running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
                     log_dir=tmp_path_factory.mktemp("stack-logs"),
                     extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir), **GENEROUS_RATE},
-                    redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"))
+                    redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"), rasa_workers=2)
     running.start()
     try:
         running.wait_healthy(timeout_s=240)

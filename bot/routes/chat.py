@@ -6,6 +6,7 @@ REST client works against it. Rasa is never reachable from outside; this route i
 import asyncio
 import dataclasses
 import logging
+import uuid
 
 import aiohttp
 from sanic import Blueprint
@@ -46,14 +47,7 @@ async def chat(request: Request) -> HTTPResponse:
         return json(_fallback_answer(request, message, "utter_booking_failed"), status=503)
     message = dataclasses.replace(message, message=redacted)
     try:
-        async with request.app.ctx.http.post(
-            f"{settings.rasa_url}/webhooks/rest/webhook",
-            json=message.rasa_payload(),
-            timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_s),
-        ) as response:
-            if response.status != 200:
-                raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
-            answers = await response.json()
+        answers = await _ask_rasa(request, message)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("rasa unavailable: %s", type(error).__name__)
         return json(_fallback_answer(request, message, "utter_service_unavailable"), status=503)
@@ -64,6 +58,31 @@ async def chat(request: Request) -> HTTPResponse:
         return json(_fallback_answer(request, message, "utter_service_unavailable"))
     logger.info("chat message forwarded, %d answers", len(answers))
     return json(answers)
+
+
+async def _ask_rasa(request: Request, message: ChatMessage):
+    """Post to the conversation's own Rasa worker; if that worker is down (connection refused),
+    to the next one. With the default in-memory trackers the next worker starts the
+    conversation afresh; with the Redis stores (endpoints-redis.yml) it carries on."""
+    settings = request.app.ctx.settings
+    workers = settings.rasa_urls
+    first = uuid.UUID(message.sender).int % len(workers)
+    for attempt in range(len(workers)):
+        url = workers[(first + attempt) % len(workers)]
+        try:
+            async with request.app.ctx.http.post(
+                f"{url}/webhooks/rest/webhook",
+                json=message.rasa_payload(),
+                timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_s),
+            ) as response:
+                if response.status != 200:
+                    raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+                return await response.json()
+        except aiohttp.ClientConnectorError:
+            # Nothing was sent, so nothing can be answered twice: safe to try the next worker.
+            if attempt == len(workers) - 1:
+                raise
+            logger.warning("rasa worker %d unreachable; trying the next", (first + attempt) % len(workers) + 1)
 
 
 def _fallback_answer(request: Request, message: ChatMessage, response: str) -> list:

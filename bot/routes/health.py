@@ -1,6 +1,6 @@
-"""``GET /healthz``: 200 only when Rasa, the action server and the NLG endpoint all answer."""
+"""``GET /healthz``: 200 only when every Rasa worker, the action server and the NLG endpoint answer."""
 import asyncio
-from typing import Tuple
+from typing import List, Tuple
 
 import aiohttp
 from sanic import Blueprint
@@ -17,16 +17,24 @@ async def healthz(request: Request) -> HTTPResponse:
     settings = request.app.ctx.settings
     http = request.app.ctx.http
     nlg_probe = {"response": "utter_greet", "arguments": {}, "tracker": {}, "channel": {"name": "health"}}
-    checks = await asyncio.gather(
-        _probe(http, "get", f"{settings.rasa_url}/"),
+    rasa, actions, nlg = await asyncio.gather(
+        asyncio.gather(*(_probe(http, "get", f"{url}/") for url in settings.rasa_urls)),
         _probe(http, "get", f"{settings.action_server_url}/health"),
         _probe(http, "post", f"http://{settings.host}:{settings.port}/nlg", nlg_probe),
     )
-    parts = dict(zip(("rasa", "actions", "nlg"), checks))
+    parts = {"rasa": _all_workers(rasa), "actions": actions, "nlg": nlg}
     healthy = all(ok for ok, _ in parts.values())
     body = {"status": "ok" if healthy else "degraded",
             "parts": {name: ("up" if ok else f"down: {why}") for name, (ok, why) in parts.items()}}
     return json(body, status=200 if healthy else 503)
+
+
+def _all_workers(probes: List[Tuple[bool, str]]) -> Tuple[bool, str]:
+    """Rasa is up when every worker is; otherwise say which are down (worker 1, 2, ...)."""
+    down = [f"worker {i} {why}" for i, (ok, why) in enumerate(probes, 1) if not ok]
+    if not down:
+        return True, ""
+    return False, ", ".join(down) if len(probes) > 1 else probes[0][1]
 
 
 async def _probe(http: aiohttp.ClientSession, method: str, url: str, payload=None) -> Tuple[bool, str]:

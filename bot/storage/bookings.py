@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.phone import looks_like_phone_number
 from bot.storage.crypto import reference_hash
 from bot.storage import statistics
 from bot.storage.models import bookings, phone_tokens, slot_usage
@@ -166,8 +167,13 @@ def _ensure_slot_row(session: Session, centre: str, slot_start: datetime, capaci
 
 
 def _new_reference_code() -> str:
-    raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{raw[:4]}-{raw[4:]}"
+    # A code the web app would redact as a phone number ("AF48-9477": about 1 in 2,000) could
+    # never be typed back to cancel; draw again.
+    while True:
+        raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if not looks_like_phone_number(code) and not looks_like_phone_number(code.lower()):
+            return code
 
 
 def _token_hash(token: str) -> str:

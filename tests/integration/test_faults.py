@@ -31,15 +31,53 @@ def test_action_server_down_gives_helplines_then_recovers(stack, client):
 
 
 def test_rasa_restarting_gives_helplines_then_recovers(stack, client):
-    stack.stop(["rasa"])
+    workers = list(stack.rasa_ports())
+    stack.stop(workers)
     try:
         status, text = answer_text(client, "hej", language="ar")
         assert status == 503 and "112" in text
     finally:
-        stack.start_one("rasa")
+        for name in workers:
+            stack.start_one(name)
         stack.wait_healthy(timeout_s=240)
     status, text = answer_text(client, "hej")
     assert status == 200 and "Trygg chatt" in text
+
+
+def sender_of_worker(index: int, workers: int) -> str:
+    """A conversation id the web app sends to worker ``index`` (0-based; bot/routes/chat.py)."""
+    while True:
+        sender = uuid.uuid4()
+        if sender.int % workers == index:
+            return str(sender)
+
+
+def test_one_rasa_worker_down_its_conversations_carry_on_in_the_other(stack, client):
+    workers = list(stack.rasa_ports())
+    assert len(workers) == 2, "the test stack runs two Rasa workers (scripts/stack.py)"
+    if not stack.redis_url:
+        pytest.fail("the test stack shares trackers in Redis: run the tests with `make test`")
+    sender = sender_of_worker(1, 2)
+
+    def say(message):
+        status, answers, _ = client.request("POST", "/api/chat", {"sender": sender, "message": message,
+                                                                  "metadata": {"language": "sv"}})
+        return status, answers
+
+    status, answers = say("jag vill bli uppringd")
+    assert status == 200 and any("rvc_innerstan" in b["payload"] for a in answers for b in a.get("buttons", []))
+    stack.stop([workers[1]])
+    try:
+        # The shared Redis tracker store (as in production) lets worker 1 continue the form.
+        status, answers = say('/choose{"choice": "rvc_innerstan"}')
+        assert status == 200 and any("slot_" in b["payload"] for a in answers for b in a.get("buttons", []))
+        health = client.request("GET", "/healthz")
+        assert health[0] == 503 and health[1]["parts"]["rasa"].startswith("down: worker 2")
+    finally:
+        stack.start_one(workers[1])
+        stack.wait_healthy(timeout_s=240)
+    status, answers = say("avbryt")
+    assert status == 200 and texts(answers)
 
 
 def test_database_down_while_taking_a_number_loses_nothing_and_says_so(tmp_path):

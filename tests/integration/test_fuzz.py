@@ -59,7 +59,8 @@ def fuzz_target(tmp_path_factory):
     threading.Thread(target=stub.serve_forever, daemon=True).start()
     state = tmp_path_factory.mktemp("fuzz")
     web = Stack(ports=Ports(rasa=stub.server_address[1], actions=free_port(), web=free_port()), log_dir=state,
-                extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_RATE_BURST": "1000000", "TRYGG_RATE_PER_SECOND": "1000000"})
+                extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_RATE_BURST": "1000000", "TRYGG_RATE_PER_SECOND": "1000000"},
+                rasa_workers=1)
     subprocess.run([sys.executable, "-m", "bot.storage.migrate"], env=web.env(), check=True)
     web.start_one("web")
     wait_for_port(web.ports.web)

@@ -8,7 +8,7 @@ import pytest
 
 from stack import Ports, Stack
 from tests.conftest import SITE_ORIGIN
-from tests.helpers import Client, free_port, wait_for_port
+from tests.helpers import Client, free_port, texts, wait_for_port
 
 
 def test_chat_is_rate_limited_per_client_with_a_clear_429(tmp_path):
@@ -74,3 +74,30 @@ def _outward_address():
         except OSError:
             return None
     return None if address.startswith("127.") else address
+
+
+@pytest.mark.stack
+def test_canary_appears_in_no_log_after_an_action_raises(stack, client):
+    """An action that raises with the resident's words in its exception message: the resident
+    gets the helplines, the traceback is logged, and the words and the number are in no log."""
+    stack.stop(["actions"])
+    stack.extra_env["TRYGG_ACTIONS_PACKAGE"] = "tests.support.failing_actions"
+    stack.start_one("actions")
+    try:
+        wait_for_port(stack.ports.actions)
+        canary = f"kanariefagel-{uuid.uuid4().hex[:10]}"
+        sender = str(uuid.uuid4())
+        client.say("mitt nummer är 070-555 98 76", sender=sender)
+        status, answers, _ = client.request("POST", "/api/chat", {
+            "sender": sender, "message": f"jag bor i Tensta {canary}", "metadata": {"language": "sv"}})
+        assert status == 200 and "112" in " ".join(texts(answers))
+        logs = {log.name: log.read_text(errors="replace") for log in stack.log_dir.glob("*.log")}
+        assert "ValueError (message withheld" in logs["actions.log"]  # it did raise, and was logged
+        for name, content in logs.items():
+            assert canary not in content, name
+            assert "5559876" not in content and "555 98 76" not in content, name
+    finally:
+        stack.stop(["actions"])
+        stack.extra_env.pop("TRYGG_ACTIONS_PACKAGE")
+        stack.start_one("actions")
+        stack.wait_healthy(timeout_s=60)

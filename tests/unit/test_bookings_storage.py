@@ -205,3 +205,12 @@ def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
     from bot.retention import run_once
     assert run_once() == 1
     assert run_once() == 0
+
+
+def test_no_reference_code_is_taken_for_a_phone_number():
+    """Codes the web app would redact as a number could not be typed back to cancel."""
+    from bot.phone import looks_like_phone_number
+    from bot.storage.bookings import _new_reference_code
+    assert looks_like_phone_number("af48-9477")  # such codes exist among random draws
+    codes = [_new_reference_code() for _ in range(20000)]
+    assert not [c for c in codes if looks_like_phone_number(c) or looks_like_phone_number(c.lower())]
