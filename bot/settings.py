@@ -58,8 +58,8 @@ class Settings:
         return cls(
             host=env("TRYGG_HOST", cls.host),
             port=int(env("TRYGG_PORT", cls.port)),
-            rasa_urls=tuple(url.strip().rstrip("/") for url in env("TRYGG_RASA_URLS", ",".join(cls.rasa_urls)).split(",")
-                            if url.strip()),
+            rasa_urls=tuple(url.strip().rstrip("/") for url in (env("TRYGG_RASA_URLS") or ",".join(cls.rasa_urls)).split(",")
+                            if url.strip()) or cls.rasa_urls,
             action_server_url=env("TRYGG_ACTION_SERVER_URL", cls.action_server_url).rstrip("/"),
             site_origin=env("TRYGG_SITE_ORIGIN", cls.site_origin),
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),

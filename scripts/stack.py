@@ -162,11 +162,11 @@ def main() -> None:
     # Local runs get one demo staff account per centre, with fresh passwords printed below.
     subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
     subprocess.run([sys.executable, "-m", "bot.console_accounts", "demo"], cwd=ROOT, env=stack.env(), check=True)
-    print("==> Starting the action server, the web app and Rasa (Rasa takes about 30 s to load)")
+    print(f"==> Starting the action server, the web app and {stack.rasa_workers} Rasa worker(s) (Rasa takes about 30 s to load)")
     stack.start()
 
     def shutdown(*_args) -> None:
-        print("\n==> Stopping all three processes")
+        print("\n==> Stopping all processes")
         stack.stop()
         sys.exit(0)
 
