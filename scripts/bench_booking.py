@@ -83,10 +83,8 @@ def main() -> None:
             lines.append(f"| {kind} | {r['per_second']:.0f} | {r['booked']} | {r['rows']} | {r['overbooked']} | "
                          f"{r['median_ms']:.1f} | {r['p95_ms']:.1f} |")
     table = "\n".join(lines)
-    print(table)
-    if "--write" in sys.argv:
-        from bench_doc import replace_section
-        replace_section("booking", table)
+    from bench_doc import publish
+    publish("booking", table, write="--write" in sys.argv)
 
 
 if __name__ == "__main__":

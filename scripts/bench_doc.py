@@ -12,3 +12,10 @@ def replace_section(name: str, body: str) -> None:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     DOC.write_text(f"{head}{start}\n{body}\n{end}{tail}", encoding="utf-8")
+
+
+def publish(name: str, table: str, write: bool) -> None:
+    """Print a benchmark's table; with ``write``, also put it in its section of the doc."""
+    print(table)
+    if write:
+        replace_section(name, table)

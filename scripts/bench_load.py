@@ -117,6 +117,7 @@ def main() -> None:
                 results[("Trygg chatt (/api/chat)", users)] = asyncio.run(
                     load(f"http://127.0.0.1:{ours.ports.web}/api/chat", CONVERSATION, users))
             memory = sum(rss_mb(p.pid) for p in ours.processes.values())
+            workers = ours.rasa_workers
         finally:
             ours.stop()
     port = free_port()
@@ -140,12 +141,11 @@ def main() -> None:
     ratio = results[("Trygg chatt (/api/chat)", top)]["rate"] / results[("stock `rasa init` (REST webhook)", top)]["rate"]
     lines += ["", f"Throughput ratio at {top} users (Trygg chatt / stock): **{ratio:.2f}×** "
                   f"(target ≥ 2×; p95 target ≤ 300 ms).",
-              f"Resident memory after the run: Trygg chatt's processes (2 Rasa workers, actions, web) {memory:.0f} MB; stock Rasa {stock_memory:.0f} MB."]
+              f"Resident memory after the run: Trygg chatt's processes ({workers} Rasa workers, actions, web) "
+              f"{memory:.0f} MB; stock Rasa {stock_memory:.0f} MB."]
     table = "\n".join(lines)
-    print(table)
-    if "--write" in sys.argv:
-        from bench_doc import replace_section
-        replace_section("load", table)
+    from bench_doc import publish
+    publish("load", table, write="--write" in sys.argv)
 
 
 if __name__ == "__main__":

@@ -55,11 +55,9 @@ def main() -> None:
     if misses:
         lines.append("\nNot as expected:\n" + "\n".join(misses))
     table = "\n".join(lines)
-    print(table)
-    if args.write:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from bench_doc import replace_section
-        replace_section("places", table)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_doc import publish
+    publish("places", table, write=args.write)
 
 
 if __name__ == "__main__":

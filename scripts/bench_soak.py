@@ -46,22 +46,22 @@ def main() -> None:
         try:
             stack.wait_healthy(240)
             latencies, errors, samples = asyncio.run(soak(f"http://127.0.0.1:{stack.ports.web}/api/chat", stack))
+            stack_workers = stack.rasa_workers
         finally:
             stack.stop()
     first, last = samples[0][1], samples[-1][1]
     after_warmup = samples[min(2, len(samples) - 1)][1]
     table = "\n".join([
-        f"{USERS} residents, closed loop, {SECONDS / 60:.0f} min, one run.", "",
+        f"{USERS} residents, closed loop, {SECONDS / 60:.0f} min, {stack_workers} Rasa workers, tracker expiry "
+        f"{os.environ.get('TRYGG_TRACKER_EXPIRY_S', '1800')} s, one run.", "",
         "| messages | errors | RSS at start | RSS after 1 min | RSS at end | change after warm-up |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {len(latencies)} | {len(errors)} | {first:.0f} MB | {after_warmup:.0f} MB | {last:.0f} MB | "
         f"{(last - after_warmup) / after_warmup * 100:+.1f} % |",
         "", "RSS samples (s → MB): " + ", ".join(f"{t:.0f}→{m:.0f}" for t, m in samples),
     ])
-    print(table)
-    if "--write" in sys.argv:
-        from bench_doc import replace_section
-        replace_section("soak", table)
+    from bench_doc import publish
+    publish("soak", table, write="--write" in sys.argv)
 
 
 if __name__ == "__main__":

@@ -49,10 +49,8 @@ def main() -> None:
         f"| two files, no framework, no third-party request | {raw / 1024:.1f} KB | {packed / 1024:.1f} KB | "
         f"{statistics.median(times):.0f} ms (max {max(times):.0f} ms) |",
     ])
-    print(table)
-    if "--write" in sys.argv:
-        from bench_doc import replace_section
-        replace_section("widget", table)
+    from bench_doc import publish
+    publish("widget", table, write="--write" in sys.argv)
 
 
 if __name__ == "__main__":
