@@ -1,31 +1,25 @@
 """Follow-up without tracking: conversations started, nearest-RVC lookups and feedback, as
 aggregate daily counters (bot/storage/statistics.py). Nothing here records a conversation.
+Counts go through the same in-memory buffer as the web app's (bot/followup.py), written every
+few seconds by actions/server.py, so no action waits for a database write.
 """
-import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.booking_support import choice, db_url, language_of
+from actions.booking_support import choice, language_of
+from bot.followup import buffer
 from bot.settings import LANGUAGES
-from bot.storage import statistics
-from bot.storage.db import session_scope
 
-logger = logging.getLogger(__name__)
 FEEDBACK = ("yes", "partly", "no")
 IMPROVEMENTS = ("easier_language", "language_missing", "area_not_found", "talk_sooner", "other")
 
 
 def count(metric: str, language: str = "", centre: str = "") -> None:
-    try:
-        with session_scope(db_url()) as session:
-            statistics.count(session, metric, language, centre)
-    except SQLAlchemyError as error:
-        logger.error("could not count %s: %s", metric.split(":")[0], type(error).__name__)
+    buffer.add(metric, language, centre)
 
 
 class ActionSessionStart(Action):

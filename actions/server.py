@@ -1,14 +1,18 @@
 """Run the action server on loopback only (``python -m actions.server``).
 
 rasa_sdk's own runner listens on 0.0.0.0 unless SANIC_HOST is set; we bind 127.0.0.1 by
-default and turn Sanic's access log off (it would log client addresses).
+default and turn Sanic's access log off (it would log client addresses). The follow-up
+counters the actions gather (bot/followup.py) are written every TRYGG_COUNTER_FLUSH_S seconds
+and once more when the server stops.
 """
+import asyncio
 import logging
 import os
 
 from rasa_sdk.endpoint import create_app
 
-from bot import private_logging
+from bot import followup, private_logging
+from bot.settings import Settings
 
 
 def main() -> None:
@@ -17,6 +21,16 @@ def main() -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # TRYGG_ACTIONS_PACKAGE: another package of actions (the tests run one that raises).
     app = create_app(os.environ.get("TRYGG_ACTIONS_PACKAGE", "actions"), cors_origins=None)
+
+    @app.after_server_start
+    async def write_counters_every_few_seconds(app, _loop) -> None:
+        app.ctx.counters = asyncio.ensure_future(followup.buffer.flush_forever(Settings.from_env().counter_flush_s))
+
+    @app.before_server_stop
+    async def write_last_counters(app, _loop) -> None:
+        app.ctx.counters.cancel()
+        await asyncio.gather(app.ctx.counters, return_exceptions=True)
+        followup.buffer.flush()
     app.run(host=os.environ.get("TRYGG_ACTIONS_HOST", "127.0.0.1"),
             port=int(os.environ.get("TRYGG_ACTIONS_PORT", "5055")),
             access_log=False, motd=False, workers=1)

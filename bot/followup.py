@@ -5,7 +5,8 @@
 - ``referral:<helpline>`` for every helpline number an answer names (its fact key).
 Counted per day, language and nothing else (bot/storage/statistics.py). The counts are
 gathered in memory and written every few seconds in one transaction, so answering a resident
-never waits for a database write.
+never waits for a database write. The action server counts through the same buffer
+(actions/followup.py, flushed by actions/server.py).
 """
 import asyncio
 import logging
@@ -35,15 +36,15 @@ FOOTERS = {"utter_default", "utter_out_of_scope", "utter_service_unavailable", "
 
 
 class CounterBuffer:
-    """Pending increments, keyed (day, language, metric); flushed as one transaction."""
+    """Pending increments, keyed (day, language, centre, metric); flushed as one transaction."""
 
     def __init__(self) -> None:
         self._pending: Counter = Counter()
         self._lock = threading.Lock()
 
-    def add(self, metric: str, language: str) -> None:
+    def add(self, metric: str, language: str, centre: str = "") -> None:
         with self._lock:
-            self._pending[(statistics.today(), language, metric)] += 1
+            self._pending[(statistics.today(), language, centre, metric)] += 1
 
     def flush(self) -> None:
         with self._lock:
@@ -52,8 +53,8 @@ class CounterBuffer:
             return
         try:
             with session_scope(database_url()) as session:
-                for (day, language, metric), n in pending.items():
-                    statistics.count(session, metric, language, day=day, by=n)
+                for (day, language, centre, metric), n in pending.items():
+                    statistics.count(session, metric, language, centre, day=day, by=n)
         except SQLAlchemyError as error:
             # Keep them for the next try: statistics must not be lost to a short outage, and
             # must never cost a resident an answer.

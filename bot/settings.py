@@ -28,8 +28,11 @@ def database_url() -> str:
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    # Rasa workers; each conversation always goes to the same one (bot/routes/chat.py).
+    # Rasa workers; each conversation always goes to the same one (bot/rasa_workers.py).
     rasa_urls: Tuple[str, ...] = ("http://127.0.0.1:5005",)
+    # How long Rasa keeps an idle conversation (bot/tracker_store.py); the web app remembers a
+    # conversation's worker as long.
+    tracker_expiry_s: float = 1800.0
     action_server_url: str = "http://127.0.0.1:5055"
     # The site that embeds the widget; CORS allows only this origin (empty = same origin only).
     site_origin: str = ""
@@ -60,6 +63,7 @@ class Settings:
             port=int(env("TRYGG_PORT", cls.port)),
             rasa_urls=tuple(url.strip().rstrip("/") for url in (env("TRYGG_RASA_URLS") or ",".join(cls.rasa_urls)).split(",")
                             if url.strip()) or cls.rasa_urls,
+            tracker_expiry_s=float(env("TRYGG_TRACKER_EXPIRY_S") or cls.tracker_expiry_s),
             action_server_url=env("TRYGG_ACTION_SERVER_URL", cls.action_server_url).rstrip("/"),
             site_origin=env("TRYGG_SITE_ORIGIN", cls.site_origin),
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),

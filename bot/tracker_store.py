@@ -7,7 +7,8 @@ Configured in endpoints.yml as ``type: bot.tracker_store.ExpiringInMemoryTracker
 With several Rasa processes use Rasa's Redis tracker store with ``record_exp`` instead.
 """
 import time
-from typing import Any, Dict, Optional, Text
+from collections import OrderedDict
+from typing import Any, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -20,11 +21,13 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
                  **kwargs: Any) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.expiry_s = float(expiry_s)
-        self._last_seen: Dict[Text, float] = {}
+        # Oldest first: eviction looks only at the front, not at every conversation.
+        self._last_seen: "OrderedDict[Text, float]" = OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
         self._last_seen[tracker.sender_id] = time.monotonic()
+        self._last_seen.move_to_end(tracker.sender_id)
         self.evict_expired()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -38,8 +41,12 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     def evict_expired(self) -> int:
         """Drop every conversation idle for longer than the expiry; returns how many."""
         cutoff = time.monotonic() - self.expiry_s
-        expired = [sender for sender, seen in self._last_seen.items() if seen < cutoff]
-        for sender in expired:
+        evicted = 0
+        while self._last_seen:
+            sender, seen = next(iter(self._last_seen.items()))
+            if seen >= cutoff:
+                break
             self.store.pop(sender, None)
             del self._last_seen[sender]
-        return len(expired)
+            evicted += 1
+        return evicted

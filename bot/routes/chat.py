@@ -6,7 +6,6 @@ REST client works against it. Rasa is never reachable from outside; this route i
 import asyncio
 import dataclasses
 import logging
-import uuid
 
 import aiohttp
 from sanic import Blueprint
@@ -18,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.chat_input import ChatMessage, parse_chat_request
 from bot.errors import ApiError
 from bot.language import detect_language
-from bot.phone import redact_phone_numbers
+from bot.phone import may_hold_phone_number, redact_phone_numbers
 from bot.settings import SOURCE_LANGUAGE, database_url
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
@@ -38,14 +37,16 @@ async def chat(request: Request) -> HTTPResponse:
     except Exception:
         raise ApiError(400, "InvalidJson", "The body is not valid JSON.")
     message = parse_chat_request(body, settings.max_message_chars)
-    try:
-        # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).
-        redacted, _ = await asyncio.get_running_loop().run_in_executor(
-            None, redact_phone_numbers, message.message, request.app.ctx.store_phone)
-    except SQLAlchemyError as error:
-        logger.error("phone number could not be stored: %s", type(error).__name__)
-        return json(_fallback_answer(request, message, "utter_booking_failed"), status=503)
-    message = dataclasses.replace(message, message=redacted)
+    if may_hold_phone_number(message.message):
+        try:
+            # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).
+            # In a thread: storing the number is a database write.
+            redacted, _ = await asyncio.get_running_loop().run_in_executor(
+                None, redact_phone_numbers, message.message, request.app.ctx.store_phone)
+        except SQLAlchemyError as error:
+            logger.error("phone number could not be stored: %s", type(error).__name__)
+            return json(_fallback_answer(request, message, "utter_booking_failed"), status=503)
+        message = dataclasses.replace(message, message=redacted)
     try:
         answers = await _ask_rasa(request, message)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
@@ -61,28 +62,33 @@ async def chat(request: Request) -> HTTPResponse:
 
 
 async def _ask_rasa(request: Request, message: ChatMessage):
-    """Post to the conversation's own Rasa worker; if that worker is down (connection refused),
-    to the next one. With the default in-memory trackers the next worker starts the
-    conversation afresh; with the Redis stores (endpoints-redis.yml) it carries on."""
+    """Post to the conversation's own Rasa worker (bot/rasa_workers.py); if that worker is down
+    (connection refused), to the next one, which keeps the conversation from then on. With the
+    default in-memory trackers the next worker starts the conversation afresh; with the Redis
+    stores (endpoints-redis.yml) it carries on."""
     settings = request.app.ctx.settings
+    router = request.app.ctx.rasa_router
     workers = settings.rasa_urls
-    first = uuid.UUID(message.sender).int % len(workers)
+    first = router.worker_for(message.sender)
     for attempt in range(len(workers)):
-        url = workers[(first + attempt) % len(workers)]
+        worker = (first + attempt) % len(workers)
         try:
-            async with request.app.ctx.http.post(
-                f"{url}/webhooks/rest/webhook",
-                json=message.rasa_payload(),
-                timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_s),
-            ) as response:
-                if response.status != 200:
-                    raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
-                return await response.json()
+            with router.request(worker):
+                async with request.app.ctx.http.post(
+                    f"{workers[worker]}/webhooks/rest/webhook",
+                    json=message.rasa_payload(),
+                    timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_s),
+                ) as response:
+                    if response.status != 200:
+                        raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+                    answers = await response.json()
+            router.move(message.sender, worker)
+            return answers
         except aiohttp.ClientConnectorError:
             # Nothing was sent, so nothing can be answered twice: safe to try the next worker.
             if attempt == len(workers) - 1:
                 raise
-            logger.warning("rasa worker %d unreachable; trying the next", (first + attempt) % len(workers) + 1)
+            logger.warning("rasa worker %d unreachable; trying the next", worker + 1)
 
 
 def _fallback_answer(request: Request, message: ChatMessage, response: str) -> list:
