@@ -155,7 +155,7 @@ def predict_with_traced_graph(rasa_predict):
 
     def predict(self, batch_in):
         traced = self.__dict__.get("_trygg_traced")
-        if traced is None:
+        if traced is None or len(batch_in) != len(traced[1]):
             outputs = rasa_predict(self, batch_in)  # traces the graph on the first call
             if self._tf_predict_step is not None and not self._run_eagerly:
                 graph = self._tf_predict_step.get_concrete_function()
