@@ -158,6 +158,7 @@ class Stack:
 
 
 def main() -> None:
+    parent = os.getppid()  # `make`
     stack = Stack()
     # Local runs get one demo staff account per centre, with fresh passwords printed below.
     subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
@@ -187,6 +188,12 @@ def main() -> None:
     Chat API:            POST {web}/api/chat   (docs/api.md)
 """, flush=True)
     while True:
+        if os.getppid() != parent:
+            # `make` was stopped on its own (SIGTERM, or SIGINT not from a terminal): the
+            # processes run in their own sessions and would outlive it.
+            print("==> make stopped; stopping all processes", flush=True)
+            stack.stop()
+            sys.exit(0)
         for name, process in stack.processes.items():
             if process.poll() is not None:
                 print(f"ERROR: {name} stopped (exit code {process.returncode}); stopping the others")
