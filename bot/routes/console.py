@@ -183,6 +183,32 @@ async def staff_create(request: Request) -> HTTPResponse:
                 created=username, password=password)
 
 
+@bp.post("/staff/<username:str>/<change:(deactivate|activate|password)>")
+async def staff_change(request: Request, username: str, change: str) -> HTTPResponse:
+    """Admins: stop or restart an account, or give it a new one-time password (shown once)."""
+    member = require_admin(request)
+    if change == "deactivate" and username == member.username:
+        raise ConsoleError(400, "Du kan inte stänga av ditt eget konto.")
+    password = None
+    with session_scope(database_url()) as session:
+        if change == "deactivate":
+            found = staff_repo.deactivate(session, username)
+        elif change == "activate":
+            found = staff_repo.activate(session, username)
+        else:
+            password = staff_repo.reset_password(session, username)
+            found = password is not None
+        if not found:
+            raise ConsoleError(404, "Det kontot finns inte.")
+        staff_repo.audit(session, member, {"deactivate": "staff_deactivated", "activate": "staff_activated",
+                                           "password": "staff_password_reset"}[change], username)
+        accounts = staff_repo.accounts(session)
+    if password is None:
+        return redirect("/console/staff")
+    return page("staff.html", request, member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES,
+                reset=username, password=password)
+
+
 @bp.get("/audit")
 async def audit_page(request: Request) -> HTTPResponse:
     member = require_lead(request)

@@ -70,6 +70,34 @@ def set_password(session: Session, username: str, password: str) -> bool:
     return result.rowcount == 1
 
 
+def deactivate(session: Session, username: str) -> bool:
+    """Stops an account at once: its console sessions end, and the callbacks it had claimed go
+    back to the centre's list so none waits on someone who has left. False if no such account."""
+    account = session.execute(select(staff.c.id).where(staff.c.username == username)).first()
+    if account is None:
+        return False
+    session.execute(update(staff).where(staff.c.id == account.id).values(active=False))
+    session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
+    session.execute(update(bookings).where(bookings.c.claimed_by == username, bookings.c.status == "claimed")
+                    .values(status="booked", claimed_by=None, updated_at=now_utc()))
+    return True
+
+
+def activate(session: Session, username: str) -> bool:
+    return session.execute(update(staff).where(staff.c.username == username).values(active=True)).rowcount == 1
+
+
+def reset_password(session: Session, username: str) -> Optional[str]:
+    """A new one-time password (returned, to be shown once); the account's sessions end."""
+    account = session.execute(select(staff.c.id).where(staff.c.username == username)).first()
+    if account is None:
+        return None
+    password = secrets.token_urlsafe(12)
+    set_password(session, username, password)
+    session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
+    return password
+
+
 def verify_login(session: Session, username: str, password: str) -> Optional[StaffMember]:
     row = session.execute(select(staff).where(staff.c.username == username, staff.c.active.is_(True))).first()
     try:

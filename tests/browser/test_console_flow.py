@@ -2,6 +2,7 @@
 centre log in, claim, reveal the number and mark the call done; the number is then gone from
 the database; staff of another centre never see the booking."""
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +15,7 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.stack
 PASSWORD = "a long demo password"
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +25,8 @@ def accounts(state_dir):
         staff_repo.create_account(s, "sara", "rvc_vastra_soderort", "staff", PASSWORD)
         staff_repo.create_account(s, "olle", "rvc_vasterort", "staff", PASSWORD)
         staff_repo.create_account(s, "lina", "rvc_vastra_soderort", "lead", PASSWORD)
+        staff_repo.create_account(s, "adam", "rvc_innerstan", "admin", PASSWORD)
+        staff_repo.create_account(s, "tove", "rvc_innerstan", "staff", PASSWORD)
     return url
 
 
@@ -101,3 +105,21 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     assert lead.get_by_test_id("chart").is_visible()
     screenshot(lead, "console-stats.png")
     lead.context.close()
+
+
+def test_an_admin_stops_an_account_from_an_accessible_accounts_page(browser, client, accounts):
+    admin = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    login(admin, client, "adam")
+    admin.goto(client.base + "/console/staff")
+    admin.evaluate(AXE.read_text())
+    result = admin.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+    tove = admin.get_by_test_id("account-tove")
+    expect(admin.get_by_test_id("account-adam").get_by_role("button", name=re.compile("Stäng av"))).to_have_count(0)
+    tove.get_by_role("button", name="Stäng av tove").click()
+    expect(admin.get_by_test_id("account-tove")).to_contain_text("nej")
+    screenshot(admin, "console-accounts.png")
+    admin.get_by_test_id("account-tove").get_by_role("button", name="Nytt lösenord för tove").click()
+    expect(admin.get_by_test_id("reset")).to_contain_text("tove")
+    admin.context.close()

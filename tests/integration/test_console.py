@@ -231,6 +231,55 @@ def test_admins_create_accounts_with_a_one_time_password(console):
     assert bad.status_code == 400
 
 
+def test_an_admin_stops_an_account_its_sessions_end_and_its_claims_go_back_to_the_list(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "kim", "rvc_innerstan", "staff", PASSWORD)
+    booking = make_booking(console)
+    kim, _ = login(console, "kim")
+    assert post(kim, console, f"/console/bookings/{booking}/claim").status_code == 200
+    ada, _ = login(console, "ada")
+    page = post(ada, console, "/console/staff/kim/deactivate")
+    assert page.status_code == 200 and 'data-testid="account-kim"' in page.text
+    assert "Logga in" in kim.get(console["base"] + "/console/").text  # logged out at once
+    assert login(console, "kim")[1].status_code == 401
+    with session_scope(console["db"]) as s:
+        row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
+    assert row.status == "booked" and row.claimed_by is None and row.phone_cipher is not None
+    anna, _ = login(console, "anna")
+    assert post(anna, console, f"/console/bookings/{booking}/claim").status_code == 200
+    post(ada, console, "/console/staff/kim/activate")
+    assert login(console, "kim")[1].status_code == 200
+    audit = ada.get(console["base"] + "/console/audit").text
+    assert "staff_deactivated" in audit and "staff_activated" in audit
+
+
+def test_an_admin_gives_a_new_one_time_password_and_the_old_one_stops_working(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "liv", "rvc_vasterort", "staff", PASSWORD)
+    liv, _ = login(console, "liv")
+    ada, _ = login(console, "ada")
+    page = post(ada, console, "/console/staff/liv/password")
+    password = re.search(r'data-testid="one-time-password">([^<]+)<', page.text).group(1)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Logga in" in liv.get(console["base"] + "/console/").text
+    assert login(console, "liv")[1].status_code == 401
+    assert login(console, "liv", password)[1].status_code == 200
+    assert password not in ada.get(console["base"] + "/console/staff").text  # shown once
+    assert password not in ada.get(console["base"] + "/console/audit").text
+
+
+def test_account_changes_are_for_admins_with_a_valid_form_and_never_on_themselves(console):
+    lena, _ = login(console, "lena")
+    assert post(lena, console, "/console/staff/anna/deactivate").status_code == 403
+    ada, _ = login(console, "ada")
+    forged = ada.post(console["base"] + "/console/staff/anna/deactivate", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert post(ada, console, "/console/staff/ada/deactivate").status_code == 400
+    assert post(ada, console, "/console/staff/nobody/password").status_code == 404
+    assert post(ada, console, "/console/staff/anna/promote").status_code == 404
+    assert login(console, "anna")[1].status_code == 200  # untouched by all of the above
+
+
 def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
     import yaml
     from bot.schedule import load_schedule
