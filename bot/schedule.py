@@ -1,14 +1,16 @@
 """Callback slots offered at each centre, from bot/content/schedule.yml.
 
 Slots are computed in Europe/Stockholm local time and returned as aware UTC datetimes, so a
-09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays are closed.
+09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays are closed, and
+so are the extra closed days: a centre's own (its lead sets them in the console) and any
+city-wide ones at the top level of the file.
 """
 import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -29,6 +31,7 @@ class CentreSchedule:
     slot_minutes: int
     capacity: int
     hours: Dict[str, List[str]]
+    closed_dates: FrozenSet[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,21 @@ class Schedule:
     lead: timedelta
     days_ahead: int
     centres: Dict[str, CentreSchedule]
-    closed_dates: Set[date]
+    closed_dates: Set[date]  # city-wide: every centre is closed
+
+    def closed(self, centre: str) -> Set[date]:
+        """The extra closed days at ``centre``: its own and the city-wide ones."""
+        return self.closed_dates | self.centres[centre].closed_dates
 
     def slots(self, centre: str, now: datetime) -> Iterator[datetime]:
         """Every slot start (UTC) at ``centre`` from now + lead, for ``days_ahead`` days."""
         plan = self.centres[centre]
+        closed = self.closed(centre)
         earliest = now + self.lead
         today = now.astimezone(self.zone).date()
         for offset in range(self.days_ahead + 1):
             day = today + timedelta(days=offset)
-            if day in self.closed_dates or is_swedish_public_holiday(day):
+            if day in closed or is_swedish_public_holiday(day):
                 continue
             for period in plan.hours.get(WEEKDAYS[day.weekday()], []):
                 start_text, end_text = period.split("-")
@@ -76,14 +84,19 @@ def _parse(path: Path) -> Schedule:
     centres = {}
     for centre, own in (data.get("centres") or {}).items():
         merged = {**defaults, **(own or {})}
-        centres[centre] = CentreSchedule(int(merged["slot_minutes"]), int(merged["capacity"]), merged.get("hours", {}))
+        centres[centre] = CentreSchedule(int(merged["slot_minutes"]), int(merged["capacity"]), merged.get("hours", {}),
+                                         _dates(merged.get("closed_dates")))
     return Schedule(
         zone=ZoneInfo(data.get("timezone", "Europe/Stockholm")),
         lead=timedelta(minutes=int(data.get("lead_minutes", 60))),
         days_ahead=int(data.get("days_ahead", 14)),
         centres=centres,
-        closed_dates={date.fromisoformat(str(d)) for d in data.get("closed_dates") or []},
+        closed_dates=set(_dates(data.get("closed_dates"))),
     )
+
+
+def _dates(values) -> FrozenSet[date]:
+    return frozenset(date.fromisoformat(str(d)) for d in values or [])
 
 
 _schedules: FileCache[Schedule] = FileCache(_parse)
@@ -131,7 +144,8 @@ _PERIOD = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: Dict[str, List[str]],
                          path: Optional[Path] = None, closed_dates: Optional[List[str]] = None) -> None:
-    """Write one centre's callback hours into schedule.yml (the header comment is kept)."""
+    """Write one centre's callback hours and closed days into schedule.yml (the header comment
+    is kept; other centres and the city-wide closed days are left as they are)."""
     path = path or schedule_file()
     if not 5 <= slot_minutes <= 240:
         raise ScheduleError("slot length must be 5-240 minutes")
@@ -151,12 +165,14 @@ def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: D
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     data = yaml.safe_load(text)
-    data.setdefault("centres", {})[centre] = {
-        "slot_minutes": slot_minutes, "capacity": capacity,
-        "hours": {day: periods for day, periods in hours.items() if periods},
-    }
-    if closed_dates is not None:
-        data["closed_dates"] = sorted(set(closed_dates))
+    centres = data.setdefault("centres", {})
+    own = centres.get(centre) or {}
+    entry = {"slot_minutes": slot_minutes, "capacity": capacity,
+             "hours": {day: periods for day, periods in hours.items() if periods}}
+    closed = sorted(set(closed_dates)) if closed_dates is not None else own.get("closed_dates")
+    if closed:
+        entry["closed_dates"] = [str(day) for day in closed]
+    centres[centre] = entry
     tmp = path.with_suffix(".tmp")
     tmp.write_text(header + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(path)

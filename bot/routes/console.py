@@ -134,8 +134,10 @@ async def outcome(request: Request, booking_id: str) -> HTTPResponse:
 @bp.get("/schedule")
 async def schedule_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
-    return page("schedule.html", request, member, plan=load_schedule().centres[member.centre],
-                centre_name=centres()[member.centre], closed=sorted(load_schedule().closed_dates))
+    schedule = load_schedule()
+    plan = schedule.centres[member.centre]
+    return page("schedule.html", request, member, plan=plan, centre_name=centres()[member.centre],
+                closed=sorted(plan.closed_dates), city_closed=sorted(schedule.closed_dates))
 
 
 @bp.post("/schedule")

@@ -286,13 +286,20 @@ def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
     lena, _ = login(console, "lena")
     saved = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="08:00-10:00",
                  hours_tue="", hours_wed="", hours_thu="", hours_fri="13:00-14:00", hours_sat="", hours_sun="",
-                 closed_dates="2031-01-07")
-    assert saved.status_code == 200
+                 closed_dates="2031-01-13")
+    assert saved.status_code == 200 and "2031-01-13" in saved.text
     data = yaml.safe_load((console["state"] / "schedule.yml").read_text())
     assert data["centres"]["rvc_innerstan"] == {"slot_minutes": 20, "capacity": 3,
-                                                 "hours": {"mon": ["08:00-10:00"], "fri": ["13:00-14:00"]}}
-    assert data["closed_dates"] == ["2031-01-07"]
+                                                 "hours": {"mon": ["08:00-10:00"], "fri": ["13:00-14:00"]},
+                                                 "closed_dates": ["2031-01-13"]}
+    assert not data["closed_dates"]  # the city-wide list is not the lead's to change
     schedule = load_schedule(console["state"] / "schedule.yml")
     assert schedule.capacity("rvc_innerstan") == 3
+    # Monday 13 January 2031 is closed at Innerstan only; the Monday after is open.
+    sunday = datetime(2031, 1, 12, 12, tzinfo=timezone.utc)
+    days = lambda centre: {slot.date() for slot in schedule.slots(centre, sunday)}  # noqa: E731
+    assert datetime(2031, 1, 13).date() not in days("rvc_innerstan")
+    assert datetime(2031, 1, 20).date() in days("rvc_innerstan")
+    assert datetime(2031, 1, 13).date() in days("rvc_vasterort")
     broken = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="25:00-26:00")
     assert broken.status_code == 400 and "Schemat sparades inte" in broken.text
