@@ -49,9 +49,21 @@ class ConsoleError(Exception):
         self.status, self.message = status, message
 
 
+class MustChangePassword(Exception):
+    """The member logged in with a one-time password and has not chosen their own yet."""
+
+
 @bp.exception(ConsoleError)
 async def console_error(request: Request, error: ConsoleError) -> HTTPResponse:
     return page("error.html", request, None, status=error.status, message=error.message)
+
+
+@bp.exception(MustChangePassword)
+async def must_change_password(request: Request, _error: MustChangePassword) -> HTTPResponse:
+    if request.method == "GET":
+        return redirect("/console/password")
+    return page("error.html", request, None, status=403,
+                message="Välj ett eget lösenord innan du gör något annat (sidan Byt lösenord).")
 
 
 @bp.get("/")
@@ -60,6 +72,8 @@ async def index(request: Request) -> HTTPResponse:
     member = current_member(request)
     if member is None:
         return login_page(request)
+    if member.must_change_password:
+        raise MustChangePassword()
     today = datetime.now(load_schedule().zone).replace(hour=0, minute=0, second=0, microsecond=0)
     with session_scope(database_url()) as session:
         rows = staff_repo.callback_list(session, member, as_utc(today))
@@ -93,7 +107,7 @@ async def login(request: Request) -> HTTPResponse:
 
 @bp.post("/logout")
 async def logout(request: Request) -> HTTPResponse:
-    member = require_member(request)
+    member = require_member(request, changing_password=True)
     with session_scope(database_url()) as session:
         staff_repo.end_session(session, request.cookies.get(COOKIE))
     response = redirect("/console/")
@@ -211,6 +225,28 @@ async def staff_change(request: Request, username: str, change: str) -> HTTPResp
                 reset=username, password=password)
 
 
+@bp.get("/password")
+async def password_page(request: Request) -> HTTPResponse:
+    member = require_member(request, changing_password=True)
+    return page("password.html", request, member)
+
+
+@bp.post("/password")
+async def password_change(request: Request) -> HTTPResponse:
+    """The member's own new password (required after a one-time password); other sessions end."""
+    member = require_member(request, changing_password=True)
+    form = request.form
+    try:
+        with session_scope(database_url()) as session:
+            staff_repo.change_own_password(session, member, form.get("current", "")[:200], form.get("new", "")[:200],
+                                           form.get("repeat", "")[:200], keep_session=request.cookies.get(COOKIE, ""))
+            staff_repo.audit(session, member, "password_changed")
+    except staff_repo.PasswordRefused as refused:
+        return page("password.html", request, member, status=400, error=str(refused))
+    logger.info("console password changed")
+    return redirect("/console/")
+
+
 @bp.get("/audit")
 async def audit_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
@@ -263,13 +299,16 @@ def current_member(request: Request) -> Optional[staff_repo.StaffMember]:
         return staff_repo.member_for_session(session, request.cookies.get(COOKIE))
 
 
-def require_member(request: Request) -> staff_repo.StaffMember:
-    """The logged-in member; for POSTs also a valid CSRF token."""
+def require_member(request: Request, changing_password: bool = False) -> staff_repo.StaffMember:
+    """The logged-in member; for POSTs also a valid CSRF token. After a one-time password only
+    the password page (and logging out) is open until the member has chosen their own."""
     member = current_member(request)
     if member is None:
         raise ConsoleError(401, "Du är inte inloggad, eller sessionen har gått ut. Logga in igen.")
     if request.method == "POST" and not secrets.compare_digest(member.csrf_token, request.form.get("csrf", "") or ""):
         raise ConsoleError(403, "Formuläret var ogiltigt eller för gammalt. Ladda om sidan och försök igen.")
+    if member.must_change_password and not changing_password:
+        raise MustChangePassword()
     return member
 
 

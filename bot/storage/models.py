@@ -63,6 +63,9 @@ staff = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Set while the password is a one-time one (made by an admin): the console asks for a new
+    # one before anything else.
+    Column("must_change_password", Boolean, nullable=False, default=False),
 )
 
 staff_sessions = Table(

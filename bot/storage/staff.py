@@ -43,6 +43,7 @@ class StaffMember:
     centre: str
     role: str
     csrf_token: str = ""
+    must_change_password: bool = False
 
     @property
     def is_lead(self) -> bool:
@@ -50,12 +51,15 @@ class StaffMember:
 
 
 def create_account(session: Session, username: str, centre: str, role: str, password: Optional[str] = None) -> str:
-    """Create a staff account; returns the password (generated if not given: shown once)."""
+    """Create a staff account; returns the password. A generated one is a one-time password:
+    shown once, and the person chooses their own at first login."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
+    one_time = password is None
     password = password or secrets.token_urlsafe(12)
     session.execute(insert(staff).values(id=secrets.token_hex(16), username=username, centre=centre, role=role,
-                                         password_hash=_hasher.hash(password), active=True, created_at=now_utc()))
+                                         password_hash=_hasher.hash(password), active=True, created_at=now_utc(),
+                                         must_change_password=one_time))
     return password
 
 
@@ -64,10 +68,36 @@ def accounts(session: Session) -> List:
                            .order_by(staff.c.centre, staff.c.username)).all()
 
 
-def set_password(session: Session, username: str, password: str) -> bool:
+def set_password(session: Session, username: str, password: str, one_time: bool = False) -> bool:
     result = session.execute(update(staff).where(staff.c.username == username)
-                             .values(password_hash=_hasher.hash(password)))
+                             .values(password_hash=_hasher.hash(password), must_change_password=one_time))
     return result.rowcount == 1
+
+
+MIN_PASSWORD_CHARS = 12
+
+
+class PasswordRefused(ValueError):
+    """The new password was not taken; the message (Swedish, for the console) says why."""
+
+
+def change_own_password(session: Session, member: StaffMember, current: str, new: str, repeated: str,
+                        keep_session: str) -> None:
+    """The member's own new password, after the current one. Their other sessions end."""
+    row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, current)
+    except (VerificationError, InvalidHashError):
+        raise PasswordRefused("Det nuvarande lösenordet stämmer inte.")
+    if new != repeated:
+        raise PasswordRefused("De två nya lösenorden är inte lika.")
+    if len(new) < MIN_PASSWORD_CHARS:
+        raise PasswordRefused(f"Det nya lösenordet måste ha minst {MIN_PASSWORD_CHARS} tecken.")
+    if new == current or new.lower() == member.username.lower():
+        raise PasswordRefused("Välj ett annat lösenord än det nuvarande och än användarnamnet.")
+    set_password(session, member.username, new)
+    session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == member.id,
+                                                 staff_sessions.c.token_hash != _hash(keep_session)))
 
 
 def deactivate(session: Session, username: str) -> bool:
@@ -93,7 +123,7 @@ def reset_password(session: Session, username: str) -> Optional[str]:
     if account is None:
         return None
     password = secrets.token_urlsafe(12)
-    set_password(session, username, password)
+    set_password(session, username, password, one_time=True)
     session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
     return password
 
@@ -107,7 +137,7 @@ def verify_login(session: Session, username: str, password: str) -> Optional[Sta
         return None
     if row is None:
         return None
-    return StaffMember(row.id, row.username, row.centre, row.role)
+    return StaffMember(row.id, row.username, row.centre, row.role, must_change_password=row.must_change_password)
 
 
 def start_session(session: Session, member: StaffMember) -> str:
@@ -123,14 +153,14 @@ def member_for_session(session: Session, token: Optional[str]) -> Optional[Staff
     if not token:
         return None
     row = session.execute(
-        select(staff.c.id, staff.c.username, staff.c.centre, staff.c.role, staff_sessions.c.csrf_token,
-               staff_sessions.c.expires_at)
+        select(staff.c.id, staff.c.username, staff.c.centre, staff.c.role, staff.c.must_change_password,
+               staff_sessions.c.csrf_token, staff_sessions.c.expires_at)
         .join(staff, staff.c.id == staff_sessions.c.staff_id)
         .where(staff_sessions.c.token_hash == _hash(token), staff.c.active.is_(True))
     ).first()
     if row is None or as_utc(row.expires_at) <= now_utc():
         return None
-    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token)
+    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token, row.must_change_password)
 
 
 def end_session(session: Session, token: Optional[str]) -> None:

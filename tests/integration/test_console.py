@@ -223,8 +223,10 @@ def test_admins_create_accounts_with_a_one_time_password(console):
     created = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
     password = re.search(r'data-testid="one-time-password">([^<]+)<', created.text).group(1)
     assert "nils.b" in created.text
-    _, response = login(console, "nils.b", password)
-    assert response.status_code == 200 and "RVC Västerort" in response.text
+    nils, response = login(console, "nils.b", password)
+    assert response.status_code == 200 and 'data-testid="must-change"' in response.text
+    chosen = post(nils, console, "/console/password", current=password, new="nils own passphrase", repeat="nils own passphrase")
+    assert chosen.status_code == 200 and "RVC Västerort" in chosen.text
     again = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
     assert again.status_code == 409
     bad = post(ada, console, "/console/staff", username="<x>", centre="nowhere", role="god")
@@ -263,7 +265,8 @@ def test_an_admin_gives_a_new_one_time_password_and_the_old_one_stops_working(co
     assert page.headers["Cache-Control"] == "no-store"
     assert "Logga in" in liv.get(console["base"] + "/console/").text
     assert login(console, "liv")[1].status_code == 401
-    assert login(console, "liv", password)[1].status_code == 200
+    liv, response = login(console, "liv", password)
+    assert response.status_code == 200 and 'data-testid="must-change"' in response.text
     assert password not in ada.get(console["base"] + "/console/staff").text  # shown once
     assert password not in ada.get(console["base"] + "/console/audit").text
 
@@ -278,6 +281,44 @@ def test_account_changes_are_for_admins_with_a_valid_form_and_never_on_themselve
     assert post(ada, console, "/console/staff/nobody/password").status_code == 404
     assert post(ada, console, "/console/staff/anna/promote").status_code == 404
     assert login(console, "anna")[1].status_code == 200  # untouched by all of the above
+
+
+def test_after_a_one_time_password_nothing_but_choosing_a_password_is_open(console):
+    with session_scope(console["db"]) as s:
+        one_time = staff_repo.create_account(s, "mia", "rvc_innerstan", "staff")
+    booking = make_booking(console)
+    mia, page = login(console, "mia", one_time)
+    assert page.url.endswith("/console/password") and 'data-testid="must-change"' in page.text
+    assert mia.get(console["base"] + "/console/answers").url.endswith("/console/password")
+    refused = post(mia, console, f"/console/bookings/{booking}/claim")
+    assert refused.status_code == 403 and "eget lösenord" in refused.text
+    for current, new, repeat, why in ((one_time, "short", "short", "minst 12"),
+                                      ("wrong password!", "a good new passphrase", "a good new passphrase", "stämmer inte"),
+                                      (one_time, "a good new passphrase", "another passphrase", "inte lika"),
+                                      (one_time, one_time, one_time, "annat lösenord")):
+        answer = post(mia, console, "/console/password", current=current, new=new, repeat=repeat)
+        assert answer.status_code == 400 and why in answer.text
+    done = post(mia, console, "/console/password", current=one_time, new="a good new passphrase",
+                repeat="a good new passphrase")
+    assert done.status_code == 200 and "Uppringningar" in done.text
+    assert post(mia, console, f"/console/bookings/{booking}/claim").status_code == 200
+    assert login(console, "mia", one_time)[1].status_code == 401
+    assert login(console, "mia", "a good new passphrase")[1].status_code == 200
+
+
+def test_staff_change_their_own_password_and_their_other_sessions_end(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "ola", "rvc_innerstan", "staff", PASSWORD)
+    here, _ = login(console, "ola")
+    elsewhere, _ = login(console, "ola")
+    changed = post(here, console, "/console/password", current=PASSWORD, new="ola's new passphrase",
+                   repeat="ola's new passphrase")
+    assert changed.status_code == 200 and "Uppringningar" in changed.text
+    assert "Uppringningar" in here.get(console["base"] + "/console/").text  # this session stays
+    assert "Logga in" in elsewhere.get(console["base"] + "/console/").text  # the other one ended
+    with session_scope(console["db"]) as s:
+        details = " ".join(f"{e.event} {e.detail}" for e in s.execute(select(audit_log)).all())
+    assert "password_changed" in details and "new passphrase" not in details
 
 
 def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
