@@ -21,10 +21,19 @@ logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
 
 
+def client_address(request: Request) -> str:
+    """The resident's address for rate limiting only (never stored or logged): the one the
+    trusted proxies forwarded (TRYGG_PROXIES_COUNT), else the connection's."""
+    return request.remote_addr or request.ip or ""
+
+
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # Sanic's own proxy handling: with N trusted proxies, request.remote_addr is the address the
+    # outermost of them saw; a client cannot forge it by sending its own X-Forwarded-For.
+    app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
@@ -62,7 +71,7 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     @app.on_request
     async def preflight(request: Request):
         if request.path in RATE_LIMITED and request.method == "POST":
-            if not app.ctx.rate_limiter.allow(request.ip or ""):
+            if not app.ctx.rate_limiter.allow(client_address(request)):
                 raise ApiError(429, "TooManyRequests", "Too many messages at once. Wait a moment and try again. "
                                                        "In acute danger call 112.")
         if request.method == "OPTIONS":

@@ -52,6 +52,9 @@ class Settings:
     # Per-client rate limit on /api/chat and the console login: a burst, then a steady rate.
     rate_burst: int = 20
     rate_per_second: float = 1.0
+    # Reverse proxies in front of the web app (ingress, load balancer) that append the client's
+    # address to X-Forwarded-For. 0: headers are ignored and the connection's address is used.
+    proxies_count: int = 0
     # Console cookies carry the Secure flag; browsers accept it on http://127.0.0.1 and localhost.
     cookie_secure: bool = True
 
@@ -75,4 +78,5 @@ class Settings:
             rate_burst=int(env("TRYGG_RATE_BURST", cls.rate_burst)),
             counter_flush_s=float(env("TRYGG_COUNTER_FLUSH_S", cls.counter_flush_s)),
             rate_per_second=float(env("TRYGG_RATE_PER_SECOND", cls.rate_per_second)),
+            proxies_count=int(env("TRYGG_PROXIES_COUNT", cls.proxies_count)),
         )

@@ -30,6 +30,46 @@ def test_chat_is_rate_limited_per_client_with_a_clear_429(tmp_path):
     assert "127.0.0.1" not in logs  # the client address is never logged
 
 
+def limited_web(tmp_path, proxies: int) -> Stack:
+    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
+                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_RATE_BURST": "2", "TRYGG_RATE_PER_SECOND": "0.01",
+                           "TRYGG_PROXIES_COUNT": str(proxies)})
+    web.start_one("web")
+    wait_for_port(web.ports.web)
+    return web
+
+
+def chat_from(client, forwarded_for):
+    return client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"},
+                          headers={"X-Forwarded-For": forwarded_for})[0]
+
+
+def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(tmp_path):
+    web = limited_web(tmp_path, proxies=1)
+    try:
+        client = Client(f"http://127.0.0.1:{web.ports.web}")
+        first = [chat_from(client, "198.51.100.7") for _ in range(3)]
+        assert first[-1] == 429
+        # Another resident behind the same proxy is not blocked by the first one's messages...
+        assert chat_from(client, "203.0.113.9") != 429
+        # ...and the first cannot escape their limit by sending a forged address before the real one.
+        assert chat_from(client, "203.0.113.50, 198.51.100.7") == 429
+    finally:
+        web.stop()
+    logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))
+    assert "198.51.100.7" not in logs and "203.0.113.9" not in logs
+
+
+def test_without_a_configured_proxy_a_forwarded_address_is_ignored(tmp_path):
+    web = limited_web(tmp_path, proxies=0)
+    try:
+        client = Client(f"http://127.0.0.1:{web.ports.web}")
+        statuses = [chat_from(client, f"198.51.100.{n}") for n in range(3)]
+        assert statuses[-1] == 429  # different forged addresses, one connection address, one limit
+    finally:
+        web.stop()
+
+
 def test_cors_allows_only_the_configured_site(web_only):
     _stack, client, _state = web_only
     _, _, evil = client.request("OPTIONS", "/api/chat", headers={"Origin": "https://evil.example"})
