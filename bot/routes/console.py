@@ -205,6 +205,8 @@ async def staff_change(request: Request, username: str, change: str) -> HTTPResp
     member = require_admin(request)
     if change == "deactivate" and username == member.username:
         raise ConsoleError(400, "Du kan inte stänga av ditt eget konto.")
+    if change == "password" and username == member.username:
+        raise ConsoleError(400, "Ditt eget lösenord byter du på sidan Byt lösenord.")
     password = None
     with session_scope(database_url()) as session:
         if change == "deactivate":

@@ -278,6 +278,7 @@ def test_account_changes_are_for_admins_with_a_valid_form_and_never_on_themselve
     forged = ada.post(console["base"] + "/console/staff/anna/deactivate", data={"csrf": "forged"})
     assert forged.status_code == 403
     assert post(ada, console, "/console/staff/ada/deactivate").status_code == 400
+    assert post(ada, console, "/console/staff/ada/password").status_code == 400
     assert post(ada, console, "/console/staff/nobody/password").status_code == 404
     assert post(ada, console, "/console/staff/anna/promote").status_code == 404
     assert login(console, "anna")[1].status_code == 200  # untouched by all of the above
