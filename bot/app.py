@@ -15,7 +15,7 @@ from bot.rate_limit import RateLimiter
 from bot.routes import chat, console, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
-from bot.storage.crypto import PhoneCipher
+from bot.storage.crypto import PhoneCipher, StaffSecretCipher
 
 logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
@@ -45,7 +45,9 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     @app.before_server_start
     async def open_clients(app: Sanic, _loop) -> None:
         app.ctx.http = aiohttp.ClientSession()
-        app.ctx.cipher = PhoneCipher(load_secrets()["phone_keys"])
+        secrets_ = load_secrets()
+        app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
+        app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher)
 
     @app.after_server_start

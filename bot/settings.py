@@ -57,6 +57,8 @@ class Settings:
     proxies_count: int = 0
     # Console cookies carry the Secure flag; browsers accept it on http://127.0.0.1 and localhost.
     cookie_secure: bool = True
+    # Every staff account must set up the code step (bot/totp.py) before using the console.
+    console_require_second_step: bool = False
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -75,6 +77,7 @@ class Settings:
             locales_dir=Path(env("TRYGG_LOCALES_DIR") or cls.locales_dir),
             facts_file=Path(env("TRYGG_FACTS_FILE") or cls.facts_file),
             cookie_secure=env("TRYGG_COOKIE_SECURE", "1") != "0",
+            console_require_second_step=env("TRYGG_CONSOLE_REQUIRE_2FA", "0") == "1",
             rate_burst=int(env("TRYGG_RATE_BURST", cls.rate_burst)),
             counter_flush_s=float(env("TRYGG_COUNTER_FLUSH_S", cls.counter_flush_s)),
             rate_per_second=float(env("TRYGG_RATE_PER_SECOND", cls.rate_per_second)),

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.places import centres
 from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
 from bot.settings import LANGUAGES, ROOT, database_url
-from bot import followup_report
+from bot import followup_report, totp
 from bot.storage import staff as staff_repo
 from bot.storage import statistics
 from bot.storage.bookings import as_utc
@@ -53,6 +53,10 @@ class MustChangePassword(Exception):
     """The member logged in with a one-time password and has not chosen their own yet."""
 
 
+class MustSetUpSecondStep(Exception):
+    """TRYGG_CONSOLE_REQUIRE_2FA is on and the member has no code step yet."""
+
+
 @bp.exception(ConsoleError)
 async def console_error(request: Request, error: ConsoleError) -> HTTPResponse:
     return page("error.html", request, None, status=error.status, message=error.message)
@@ -66,14 +70,21 @@ async def must_change_password(request: Request, _error: MustChangePassword) -> 
                 message="Välj ett eget lösenord innan du gör något annat (sidan Byt lösenord).")
 
 
+@bp.exception(MustSetUpSecondStep)
+async def must_set_up_second_step(request: Request, _error: MustSetUpSecondStep) -> HTTPResponse:
+    if request.method == "GET":
+        return redirect("/console/2fa")
+    return page("error.html", request, None, status=403,
+                message="Slå på tvåstegsinloggning innan du gör något annat (sidan Tvåstegsinloggning).")
+
+
 @bp.get("/")
 async def index(request: Request) -> HTTPResponse:
     """The callback list of the logged-in member's centre, or the login page."""
     member = current_member(request)
     if member is None:
         return login_page(request)
-    if member.must_change_password:
-        raise MustChangePassword()
+    _require_setup_done(request, member)
     today = datetime.now(load_schedule().zone).replace(hour=0, minute=0, second=0, microsecond=0)
     with session_scope(database_url()) as session:
         rows = staff_repo.callback_list(session, member, as_utc(today))
@@ -92,12 +103,14 @@ async def login(request: Request) -> HTTPResponse:
         logger.warning("console login rate limited")
         return login_page(request, "För många försök. Vänta en stund och försök igen.", status=429)
     with session_scope(database_url()) as session:
-        member = staff_repo.verify_login(session, username, password)
+        member = staff_repo.verify_login(session, username, password, form.get("code", "")[:20],
+                                         request.app.ctx.staff_cipher)
         token = staff_repo.start_session(session, member) if member else None
     if member is None:
         _failures[username].append(time.monotonic())
         logger.info("console login failed")
-        return login_page(request, "Fel användarnamn eller lösenord.", status=401)
+        # One message for every wrong part, so a guesser learns nothing about which was wrong.
+        return login_page(request, "Fel användarnamn, lösenord eller kod.", status=401)
     _failures.pop(username, None)
     logger.info("console login")
     response = redirect("/console/")
@@ -249,6 +262,46 @@ async def password_change(request: Request) -> HTTPResponse:
     return redirect("/console/")
 
 
+@bp.get("/2fa")
+async def second_step_page(request: Request) -> HTTPResponse:
+    """Set up the code step (a secret for the member's authenticator app), or turn it off."""
+    member = require_member(request, setting_up=True)
+    return _second_step_page(request, member)
+
+
+@bp.post("/2fa")
+async def second_step_on(request: Request) -> HTTPResponse:
+    member = require_member(request, setting_up=True)
+    secret = request.form.get("secret", "")
+    if member.has_second_step or not re.fullmatch(r"[A-Z2-7]{32}", secret):
+        raise ConsoleError(400, "Formuläret var ogiltigt. Ladda om sidan och försök igen.")
+    with session_scope(database_url()) as session:
+        if not staff_repo.enable_second_step(session, member, secret, request.form.get("code", "")[:20],
+                                             request.app.ctx.staff_cipher):
+            return _second_step_page(request, member, secret=secret, status=400,
+                                     error="Koden stämmer inte. Skriv in koden som appen visar just nu.")
+        staff_repo.audit(session, member, "second_step_on")
+    return redirect("/console/")
+
+
+@bp.post("/2fa/off")
+async def second_step_off(request: Request) -> HTTPResponse:
+    member = require_member(request, setting_up=True)
+    with session_scope(database_url()) as session:
+        if not staff_repo.disable_second_step(session, member, request.form.get("password", "")[:200]):
+            return _second_step_page(request, member, status=400, error="Lösenordet stämmer inte.")
+        staff_repo.audit(session, member, "second_step_off")
+    return redirect("/console/2fa")
+
+
+def _second_step_page(request: Request, member, secret: str = "", status: int = 200, error: str = "") -> HTTPResponse:
+    secret = secret or totp.new_secret()
+    return page("second_step.html", request, member, status=status, error=error, secret=secret,
+                grouped=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                uri=totp.provisioning_uri(secret, member.username),
+                required=request.app.ctx.settings.console_require_second_step)
+
+
 @bp.get("/audit")
 async def audit_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
@@ -301,17 +354,26 @@ def current_member(request: Request) -> Optional[staff_repo.StaffMember]:
         return staff_repo.member_for_session(session, request.cookies.get(COOKIE))
 
 
-def require_member(request: Request, changing_password: bool = False) -> staff_repo.StaffMember:
+def require_member(request: Request, changing_password: bool = False,
+                   setting_up: bool = False) -> staff_repo.StaffMember:
     """The logged-in member; for POSTs also a valid CSRF token. After a one-time password only
-    the password page (and logging out) is open until the member has chosen their own."""
+    the password page (and logging out) is open until the member has chosen their own; then,
+    when the code step is required, only its set-up page until it is on."""
     member = current_member(request)
     if member is None:
         raise ConsoleError(401, "Du är inte inloggad, eller sessionen har gått ut. Logga in igen.")
     if request.method == "POST" and not secrets.compare_digest(member.csrf_token, request.form.get("csrf", "") or ""):
         raise ConsoleError(403, "Formuläret var ogiltigt eller för gammalt. Ladda om sidan och försök igen.")
-    if member.must_change_password and not changing_password:
-        raise MustChangePassword()
+    if not changing_password:
+        _require_setup_done(request, member, setting_up)
     return member
+
+
+def _require_setup_done(request: Request, member: staff_repo.StaffMember, setting_up: bool = False) -> None:
+    if member.must_change_password:
+        raise MustChangePassword()
+    if request.app.ctx.settings.console_require_second_step and not member.has_second_step and not setting_up:
+        raise MustSetUpSecondStep()
 
 
 def require_lead(request: Request) -> staff_repo.StaffMember:

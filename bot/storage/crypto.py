@@ -1,4 +1,4 @@
-"""Phone numbers are stored only encrypted (AES-256-GCM), with keys outside the database.
+"""Phone numbers (and staff login secrets) are stored only encrypted (AES-256-GCM), with keys outside the database.
 
 Ciphertext layout: key id (4 bytes: the start of the key's SHA-256, so any configured key can
 be found after a rotation) | nonce (12 bytes, random) | AES-256-GCM ciphertext and tag.
@@ -41,3 +41,21 @@ def reference_hash(pepper_b64: str, code: str) -> str:
 
 def _key_id(key: bytes) -> bytes:
     return hashlib.sha256(key).digest()[:4]
+
+
+class StaffSecretCipher:
+    """AES-GCM for staff login secrets (the second step's code secret). The key is derived from
+    the reference pepper, which is never rotated, so these secrets do not depend on the phone
+    keys (rotated, and dropped after the retention period)."""
+
+    _AAD = b"trygg-chatt staff totp secret v1"
+
+    def __init__(self, pepper_b64: str) -> None:
+        self._key = hmac.new(base64.b64decode(pepper_b64), b"trygg-chatt staff secrets", hashlib.sha256).digest()
+
+    def encrypt(self, secret: str) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + AESGCM(self._key).encrypt(nonce, secret.encode(), self._AAD)
+
+    def decrypt(self, blob: bytes) -> str:
+        return AESGCM(self._key).decrypt(bytes(blob[:12]), bytes(blob[12:]), self._AAD).decode()

@@ -4,7 +4,7 @@ No name, personal number, IP address, sender id or message text exists in any ta
 (tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
 AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
 """
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
                         String, Table)
 
 metadata = MetaData()
@@ -66,6 +66,10 @@ staff = Table(
     # Set while the password is a one-time one (made by an admin): the console asks for a new
     # one before anything else.
     Column("must_change_password", Boolean, nullable=False, default=False),
+    # Second login step (bot/totp.py): the code secret, AES-GCM encrypted with a key derived from
+    # the secrets file (bot/storage/crypto.py), and the last code step used (no replays).
+    Column("totp_secret", LargeBinary, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
 )
 
 staff_sessions = Table(

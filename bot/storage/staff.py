@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot import totp
 from bot.storage import statistics
 from bot.storage.bookings import as_utc, erase_phone, now_utc
 from bot.storage.models import audit_log, bookings, staff, staff_sessions
@@ -44,6 +45,7 @@ class StaffMember:
     role: str
     csrf_token: str = ""
     must_change_password: bool = False
+    has_second_step: bool = False
 
     @property
     def is_lead(self) -> bool:
@@ -124,11 +126,35 @@ def reset_password(session: Session, username: str) -> Optional[str]:
         return None
     password = secrets.token_urlsafe(12)
     set_password(session, username, password, one_time=True)
+    # Also the way back in after a lost phone: the second step is set up again after login.
+    session.execute(update(staff).where(staff.c.id == account.id).values(totp_secret=None, totp_last_step=None))
     session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
     return password
 
 
-def verify_login(session: Session, username: str, password: str) -> Optional[StaffMember]:
+def enable_second_step(session: Session, member: StaffMember, secret: str, code: str, cipher) -> bool:
+    """Turns on the code step once the member's app shows a valid code for ``secret``."""
+    step = totp.verify(secret, code)
+    if step is None:
+        return False
+    session.execute(update(staff).where(staff.c.id == member.id)
+                    .values(totp_secret=cipher.encrypt(secret), totp_last_step=step))
+    return True
+
+
+def disable_second_step(session: Session, member: StaffMember, password: str) -> bool:
+    row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    session.execute(update(staff).where(staff.c.id == member.id).values(totp_secret=None, totp_last_step=None))
+    return True
+
+
+def verify_login(session: Session, username: str, password: str, code: str = "",
+                 cipher=None) -> Optional[StaffMember]:
+    """The member if the password (and, when the account has one, the code) is right."""
     row = session.execute(select(staff).where(staff.c.username == username, staff.c.active.is_(True))).first()
     try:
         # Hash even for unknown users, so timing does not tell which usernames exist.
@@ -137,7 +163,14 @@ def verify_login(session: Session, username: str, password: str) -> Optional[Sta
         return None
     if row is None:
         return None
-    return StaffMember(row.id, row.username, row.centre, row.role, must_change_password=row.must_change_password)
+    if row.totp_secret is not None:
+        step = totp.verify(cipher.decrypt(row.totp_secret), code, row.totp_last_step) if cipher else None
+        # Conditional update: of two logins racing with the same code, one wins.
+        if step is None or session.execute(update(staff).where(
+                staff.c.id == row.id, staff.c.totp_last_step < step).values(totp_last_step=step)).rowcount != 1:
+            return None
+    return StaffMember(row.id, row.username, row.centre, row.role, must_change_password=row.must_change_password,
+                       has_second_step=row.totp_secret is not None)
 
 
 def start_session(session: Session, member: StaffMember) -> str:
@@ -154,13 +187,15 @@ def member_for_session(session: Session, token: Optional[str]) -> Optional[Staff
         return None
     row = session.execute(
         select(staff.c.id, staff.c.username, staff.c.centre, staff.c.role, staff.c.must_change_password,
+               staff.c.totp_secret.isnot(None).label("has_second_step"),
                staff_sessions.c.csrf_token, staff_sessions.c.expires_at)
         .join(staff, staff.c.id == staff_sessions.c.staff_id)
         .where(staff_sessions.c.token_hash == _hash(token), staff.c.active.is_(True))
     ).first()
     if row is None or as_utc(row.expires_at) <= now_utc():
         return None
-    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token, row.must_change_password)
+    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token, row.must_change_password,
+                       row.has_second_step)
 
 
 def end_session(session: Session, token: Optional[str]) -> None:

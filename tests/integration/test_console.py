@@ -1,12 +1,14 @@
 """Staff console over HTTP: login, isolation between centres, claim/reveal/done, CSRF, audit."""
 import os
 import re
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 from sqlalchemy import select
 
+from bot import totp
 from bot.storage import bookings as repo
 from bot.storage import staff as staff_repo
 from bot.storage.crypto import PhoneCipher
@@ -75,12 +77,12 @@ class Browser:
         return self.request("POST", url, data)
 
 
-def login(console, username, password=PASSWORD):
+def login(console, username, password=PASSWORD, code=""):
     session = Browser()
     page = session.get(console["base"] + "/console/")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     response = session.post(console["base"] + "/console/login", data={"csrf": csrf, "username": username,
-                                                                      "password": password})
+                                                                      "password": password, "code": code})
     return session, response
 
 
@@ -103,7 +105,7 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_error(console):
     _, wrong = login(console, "anna", "nope")
     _, unknown = login(console, "nobody", "nope")
     assert wrong.status_code == unknown.status_code == 401
-    assert "Fel användarnamn eller lösenord." in wrong.text and "Fel användarnamn eller lösenord." in unknown.text
+    assert "Fel användarnamn, lösenord eller kod." in wrong.text and "Fel användarnamn, lösenord eller kod." in unknown.text
 
 
 def test_login_is_rate_limited(console):
@@ -320,6 +322,80 @@ def test_staff_change_their_own_password_and_their_other_sessions_end(console):
     with session_scope(console["db"]) as s:
         details = " ".join(f"{e.event} {e.detail}" for e in s.execute(select(audit_log)).all())
     assert "password_changed" in details and "new passphrase" not in details
+
+
+def turn_on_second_step(session, console):
+    page = session.get(console["base"] + "/console/2fa")
+    secret = re.search(r'name="secret" value="([A-Z2-7]{32})"', page.text).group(1)
+    assert secret.replace(" ", "")[:4] in page.text and "otpauth://totp/" in page.text
+    step = int(time.time() // totp.STEP_S)
+    wrong = post(session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step + 5))
+    assert wrong.status_code == 400 and "Koden stämmer inte" in wrong.text
+    assert post(session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step)).status_code == 200
+    return secret, step
+
+
+def test_with_the_code_step_on_a_login_needs_a_fresh_code(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "eva", "rvc_innerstan", "staff", PASSWORD)
+    eva, _ = login(console, "eva")
+    secret, used = turn_on_second_step(eva, console)
+    assert 'data-testid="second-step-on"' in eva.get(console["base"] + "/console/2fa").text
+    without = login(console, "eva")[1]
+    assert without.status_code == 401 and "Fel användarnamn, lösenord eller kod" in without.text
+    assert login(console, "eva", code=totp.code_at(secret, used))[1].status_code == 401  # used at set-up
+    fresh = totp.code_at(secret, used + 1)
+    assert login(console, "eva", code=fresh)[1].status_code == 200
+    assert login(console, "eva", code=fresh)[1].status_code == 401  # never twice
+    assert login(console, "eva", "wrong password", code=totp.code_at(secret, used + 2))[1].status_code == 401
+    with session_scope(console["db"]) as s:
+        stored = s.execute(select(staff_repo.staff.c.totp_secret).where(staff_repo.staff.c.username == "eva")).scalar()
+        audit = " ".join(e.event for e in s.execute(select(audit_log)).all())
+    assert secret.encode() not in bytes(stored) and "second_step_on" in audit
+
+
+def test_a_lost_phone_is_handled_by_a_new_one_time_password(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "per", "rvc_innerstan", "staff", PASSWORD)
+    per, _ = login(console, "per")
+    turn_on_second_step(per, console)
+    ada, _ = login(console, "ada")
+    page = post(ada, console, "/console/staff/per/password")
+    one_time = re.search(r'data-testid="one-time-password">([^<]+)<', page.text).group(1)
+    per, response = login(console, "per", one_time)  # no code asked: the step was reset
+    assert response.status_code == 200 and 'data-testid="must-change"' in response.text
+
+
+def test_turning_the_code_step_off_needs_the_password(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "siv", "rvc_innerstan", "staff", PASSWORD)
+    siv, _ = login(console, "siv")
+    turn_on_second_step(siv, console)
+    assert post(siv, console, "/console/2fa/off", password="not it").status_code == 400
+    assert post(siv, console, "/console/2fa/off", password=PASSWORD).status_code == 200
+    assert login(console, "siv")[1].status_code == 200
+
+
+def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_path):
+    from stack import Ports, Stack
+    from tests.helpers import free_port, wait_for_port
+    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
+                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_CONSOLE_REQUIRE_2FA": "1"})
+    web.start(["web"])
+    try:
+        wait_for_port(web.ports.web)
+        strict = {"base": f"http://127.0.0.1:{web.ports.web}", "db": f"sqlite:///{tmp_path / 'trygg.db'}"}
+        with session_scope(strict["db"]) as s:
+            staff_repo.create_account(s, "ulf", "rvc_innerstan", "staff", PASSWORD)
+        ulf, page = login(strict, "ulf")
+        assert page.url.endswith("/console/2fa") and 'data-testid="second-step-required"' in page.text
+        assert ulf.get(strict["base"] + "/console/answers").url.endswith("/console/2fa")
+        assert post(ulf, strict, "/console/bookings/x/claim").status_code == 403
+        turn_on_second_step(ulf, strict)
+        assert "Uppringningar" in ulf.get(strict["base"] + "/console/").text
+        assert 'data-testid="second-step-off"' not in ulf.get(strict["base"] + "/console/2fa").text
+    finally:
+        web.stop()
 
 
 def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):

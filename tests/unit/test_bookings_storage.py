@@ -165,7 +165,8 @@ ALLOWED_COLUMNS = {
     "slot_usage": {"centre", "slot_start", "capacity", "booked"},
     "phone_tokens": {"token_hash", "phone_cipher", "expires_at"},
     # staff side: staff identities are fine; nothing about residents
-    "staff": {"id", "username", "centre", "role", "password_hash", "active", "created_at", "must_change_password"},
+    "staff": {"id", "username", "centre", "role", "password_hash", "active", "created_at", "must_change_password",
+              "totp_secret", "totp_last_step"},
     "staff_sessions": {"token_hash", "staff_id", "csrf_token", "expires_at"},
     "audit_log": {"id", "at", "actor", "centre", "event", "booking_id", "detail"},
     # statistics: counts per day, never per conversation or message
