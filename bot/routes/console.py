@@ -49,12 +49,18 @@ class ConsoleError(Exception):
         self.status, self.message = status, message
 
 
-class MustChangePassword(Exception):
-    """The member logged in with a one-time password and has not chosen their own yet."""
+class SetupRequired(Exception):
+    """A step the member must finish before the console opens: GETs go to its page, other
+    requests are refused with a message that names it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
 
 
-class MustSetUpSecondStep(Exception):
-    """TRYGG_CONSOLE_REQUIRE_2FA is on and the member has no code step yet."""
+MUST_CHANGE_PASSWORD = ("/console/password", "Välj ett eget lösenord innan du gör något annat (sidan Byt lösenord).")
+MUST_SET_UP_SECOND_STEP = ("/console/2fa",
+                           "Slå på tvåstegsinloggning innan du gör något annat (sidan Tvåstegsinloggning).")
 
 
 @bp.exception(ConsoleError)
@@ -62,20 +68,11 @@ async def console_error(request: Request, error: ConsoleError) -> HTTPResponse:
     return page("error.html", request, None, status=error.status, message=error.message)
 
 
-@bp.exception(MustChangePassword)
-async def must_change_password(request: Request, _error: MustChangePassword) -> HTTPResponse:
+@bp.exception(SetupRequired)
+async def setup_required(request: Request, required: SetupRequired) -> HTTPResponse:
     if request.method == "GET":
-        return redirect("/console/password")
-    return page("error.html", request, None, status=403,
-                message="Välj ett eget lösenord innan du gör något annat (sidan Byt lösenord).")
-
-
-@bp.exception(MustSetUpSecondStep)
-async def must_set_up_second_step(request: Request, _error: MustSetUpSecondStep) -> HTTPResponse:
-    if request.method == "GET":
-        return redirect("/console/2fa")
-    return page("error.html", request, None, status=403,
-                message="Slå på tvåstegsinloggning innan du gör något annat (sidan Tvåstegsinloggning).")
+        return redirect(required.path)
+    return page("error.html", request, None, status=403, message=required.message)
 
 
 @bp.get("/")
@@ -371,9 +368,9 @@ def require_member(request: Request, changing_password: bool = False,
 
 def _require_setup_done(request: Request, member: staff_repo.StaffMember, setting_up: bool = False) -> None:
     if member.must_change_password:
-        raise MustChangePassword()
+        raise SetupRequired(*MUST_CHANGE_PASSWORD)
     if request.app.ctx.settings.console_require_second_step and not member.has_second_step and not setting_up:
-        raise MustSetUpSecondStep()
+        raise SetupRequired(*MUST_SET_UP_SECOND_STEP)
 
 
 def require_lead(request: Request) -> staff_repo.StaffMember:
