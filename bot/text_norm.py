@@ -1,7 +1,8 @@
-"""Text normalisation shared by the lexicon matchers (danger terms, places).
+"""Text normalisation shared by the lexicon matchers (danger terms and patterns, places, language).
 
 Residents type without diacritics, in Arabic or Persian script with varying letter forms, with
-odd spacing. Both the lexicon and the message go through ``fold`` before comparing.
+odd spacing. Both the lexicon and the message go through ``fold`` before comparing;
+``fold_for_match`` adds the spelling variation that the danger patterns must not depend on.
 """
 import re
 import unicodedata
@@ -15,6 +16,13 @@ _ARABIC_VARIANTS = str.maketrans({
 })
 _SPACES = re.compile(r"[\s\u00a0]+")
 _PUNCT = re.compile(r"[^\w\s]")
+# Persian writes the verb prefix می/نمی joined, with a ZWNJ (removed above) or with a space:
+# "می زنه", "میزنه" and "می‌زنه" are one word.
+_PERSIAN_MI = re.compile(r"(?<!\S)(ن?مي) (?=[^\W\d_a-z])")
+# Arabizi writes Arabic sounds with digits inside Latin words ("ra7", "yi2telni", "3am").
+_ARABIZI = re.compile(r"(?<=[a-z])[235679]|[235679](?=[a-z])")
+_ARABIZI_LETTERS = {"2": "", "3": "", "5": "kh", "6": "t", "7": "h", "9": "q"}
+_REPEATS = re.compile(r"([a-z])\1+")
 
 
 def fold(text: str) -> str:
@@ -23,3 +31,11 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     unified = unicodedata.normalize("NFC", stripped).translate(_ARABIC_VARIANTS)
     return _SPACES.sub(" ", _PUNCT.sub(" ", unified)).strip()
+
+
+def fold_for_match(text: str) -> str:
+    """``fold``, then spelling variants removed: Persian می joined to its verb, Arabizi digits
+    as letters, and doubled Latin letters single ("garaacayaa" = "garacaya", "hadda" = "hada")."""
+    folded = _PERSIAN_MI.sub(r"\1", fold(text))
+    folded = _ARABIZI.sub(lambda m: _ARABIZI_LETTERS[m.group(0)], folded)
+    return _REPEATS.sub(r"\1", folded)
