@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help venv run test train validate content-check bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
+.PHONY: help venv run test train validate content-check form-rules bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the co
 
 i18n-update: i18n-extract ## Merge new/changed source texts into every catalog (changed ones become fuzzy)
 	@$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap -N
+
+form-rules: venv ## Rewrite data/rules/forms.yml (danger and questions inside a form) from domain.yml
+	@$(PY) scripts/form_rules.py
 
 content-check: venv ## Editors: is every answer translated, every placeholder and fact right?
 	@$(PY) scripts/content_check.py

@@ -1,8 +1,9 @@
-"""Rasa NLU component: force ``acute_danger`` when the danger lexicon matches.
+"""Rasa NLU component: force ``acute_danger`` when the danger lexicon or patterns match.
 
-Placed last in config.yml's pipeline, after the classifier and the FallbackClassifier, so a
-low-confidence or wrong classification can never keep a resident in danger from 112.
-Works inside forms too: the rules send ``acute_danger`` to 112 from any state.
+Placed last in config.yml's pipeline, after the classifier, the FallbackClassifier and the
+needs, so a low-confidence or wrong classification can never keep a resident in danger from
+112. Inside a form the intent makes the form reject the message (domain.yml's
+``not_intent``), and data/rules/forms.yml gives 112 first.
 """
 from typing import Any, Dict, List
 
@@ -13,6 +14,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.danger import is_acute_danger
+from bot.nlu_intent import force_intent, typed_text
 
 INTENT = "acute_danger"
 
@@ -26,11 +28,7 @@ class DangerOverride(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get("text")
-            if not text or text.startswith("/") or not is_acute_danger(text):
-                continue
-            override = {"name": INTENT, "confidence": 1.0}
-            ranking = [override] + [r for r in message.get("intent_ranking", []) or [] if r.get("name") != INTENT]
-            message.set("intent", override, add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
+            text = typed_text(message)
+            if text and is_acute_danger(text):
+                force_intent(message, INTENT)
         return messages

@@ -88,6 +88,14 @@ def find_place(text: str) -> PlaceMatch:
     return _decide(_typo_matches(words, covered, gazetteer)) or UNKNOWN
 
 
+def place_word_indices(text: str) -> Set[int]:
+    """Which words of ``text`` (split on spaces) are names in the gazetteer, exactly spelled.
+
+    Language detection leaves them out: "I live in Skärholmen" is English."""
+    _found, covered = _exact_matches(normalise(text).split(), _gazetteer())
+    return covered
+
+
 def centres() -> Dict[str, str]:
     """Centre id -> display name, e.g. {"rvc_vasterort": "RVC Västerort", ...}."""
     return dict(_gazetteer().centres)

@@ -13,6 +13,7 @@ _ARABIC_VARIANTS = str.maketrans({
     "ة": "ه", "ۀ": "ه",             # teh marbuta -> heh
     "ـ": None,                      # tatweel
     "\u200c": None, "\u200d": None,  # zero-width (non-)joiner, common in Persian
+    **{d: str(i % 10) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")},  # Arabic and Persian digits
 })
 _SPACES = re.compile(r"[\s\u00a0]+")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -23,6 +24,9 @@ _PERSIAN_MI = re.compile(r"(?<!\S)(ن?مي) (?=[^\W\d_a-z])")
 _ARABIZI = re.compile(r"(?<=[a-z])[235679]|[235679](?=[a-z])")
 _ARABIZI_LETTERS = {"2": "", "3": "", "5": "kh", "6": "t", "7": "h", "9": "q"}
 _REPEATS = re.compile(r"([a-z])\1+")
+# English typed without apostrophes: "hes coming" is "he's coming" (fold makes that "he s").
+_CONTRACTIONS = {"hes": "he s", "shes": "she s", "im": "i m", "theyre": "they re", "dont": "don t",
+                 "cant": "can t", "doesnt": "doesn t", "didnt": "didn t", "wont": "won t"}
 
 
 def fold(text: str) -> str:
@@ -33,9 +37,15 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", unified)).strip()
 
 
+def unify_arabic_letters(text: str) -> str:
+    """Only the Arabic/Persian letter variants of ``fold`` (ی = ي, ک = ك, ة = ه), nothing else."""
+    return text.translate(_ARABIC_VARIANTS)
+
+
 def fold_for_match(text: str) -> str:
     """``fold``, then spelling variants removed: Persian می joined to its verb, Arabizi digits
     as letters, and doubled Latin letters single ("garaacayaa" = "garacaya", "hadda" = "hada")."""
     folded = _PERSIAN_MI.sub(r"\1", fold(text))
     folded = _ARABIZI.sub(lambda m: _ARABIZI_LETTERS[m.group(0)], folded)
+    folded = " ".join(_CONTRACTIONS.get(word, word) for word in folded.split())
     return _REPEATS.sub(r"\1", folded)

@@ -7,7 +7,8 @@ there is any. Checks:
 3. every placeholder names a fact in bot/content/facts.yml or a value the bot fills in itself;
 4. the catalogs can be read (a broken file is reported with its line);
 5. training data: no example twice, none under two intents, enough examples per intent and language;
-6. `rasa data validate` (skip with --fast).
+6. data/rules/forms.yml is up to date with domain.yml's form interruptions (scripts/form_rules.py);
+7. `rasa data validate` (skip with --fast).
 """
 import os
 import re
@@ -21,6 +22,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 # Where the content is: this repository, or a copy (the tests break a copy on purpose).
 CONTENT = Path(os.environ.get("TRYGG_CONTENT_ROOT") or ROOT)
 from bot.answers import PLACEHOLDER  # noqa: E402
@@ -117,6 +119,15 @@ def check_training_data() -> None:
                                                  f"add at least {MIN_EXAMPLES - n} more")
 
 
+def check_form_rules() -> None:
+    from form_rules import render
+
+    rules = CONTENT / "data" / "rules" / "forms.yml"
+    domain = yaml.safe_load((CONTENT / "domain.yml").read_text(encoding="utf-8"))
+    if not rules.exists() or rules.read_text(encoding="utf-8") != render(domain):
+        problem("data/rules/forms.yml", "does not match the form interruptions in domain.yml — run `make form-rules`")
+
+
 def check_rasa_validate() -> None:
     result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate", "--quiet"], cwd=CONTENT,
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
@@ -128,6 +139,7 @@ def check_rasa_validate() -> None:
 def main() -> int:
     check_catalogs()
     check_training_data()
+    check_form_rules()
     if "--fast" not in sys.argv:
         check_rasa_validate()
     if problems:

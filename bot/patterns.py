@@ -1,0 +1,136 @@
+"""Concept patterns: words grouped into concepts, and rules that say which concepts together
+mean something ("a violence verb within 4 words of a word for now").
+
+A rule generalises where a phrase list cannot. Both the danger detector (bot/danger.py,
+bot/content/danger_patterns.yml) and the needs that outrank a topic (bot/needs.py,
+bot/content/needs_patterns.yml) are written this way; the data file's header says how to write
+one. Message and words go through ``fold_for_match``, so spelling variants need no entries.
+"""
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.reloading import FileCache
+from bot.text_norm import fold_for_match
+
+# How far (in words) before and after a rule's words a cancelling concept ("what if", "often")
+# still changes their meaning.
+UNLESS_BEFORE, UNLESS_AFTER = 5, 3
+Term = Tuple[str, ...]  # one glob per word, already folded
+_GLOB = re.compile(r"(\*|\[[^\]]*\])")  # "*" and "[0-7]" stay; the letters around them are folded
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    concepts: Tuple[str, ...]   # each must occur ...
+    window: int                 # ... all within this many words
+    unless: Tuple[str, ...]     # and none of these next to them
+    unless_before: Tuple[str, ...] = ()  # nor these just before them ("what if he …"; "… if I don't" is a threat)
+    alone: bool = False         # only when its words are the whole message
+
+
+class Patterns:
+    def __init__(self, concepts: Dict[str, List[Term]], rules: Sequence[Rule],
+                 unless_anywhere: Sequence[str] = ()) -> None:
+        self.concepts, self.rules, self.unless_anywhere = concepts, rules, tuple(unless_anywhere)
+
+    def cancelled(self, words: List[str]) -> bool:
+        """Does the message hold a concept that cancels every rule wherever it stands?"""
+        return any(_find(self.concepts.get(c, []), words) for c in self.unless_anywhere)
+
+    def first_match_in(self, text: str) -> Optional[str]:
+        """The name of the first rule that matches ``text``, or None."""
+        return self.first_match(fold_for_match(text or "").split())
+
+    def first_match(self, words: List[str]) -> Optional[str]:
+        if self.cancelled(words):
+            return None
+        found: Dict[str, List[Tuple[int, int]]] = {}
+
+        def spans(concept: str) -> List[Tuple[int, int]]:
+            if concept not in found:
+                found[concept] = _find(self.concepts.get(concept, []), words)
+            return found[concept]
+
+        for rule in self.rules:
+            if rule.alone:
+                covered = {i for c in rule.concepts for s, e in spans(c) for i in range(s, e)}
+                if words and len(covered) == len(words):
+                    return rule.name
+                continue
+            for start, end in _joint_spans([spans(c) for c in rule.concepts], rule.window):
+                if not any(e > start - UNLESS_BEFORE and s < end + UNLESS_AFTER for c in rule.unless for s, e in spans(c)) \
+                        and not any(e > start - UNLESS_BEFORE and s < start for c in rule.unless_before for s, e in spans(c)):
+                    return rule.name
+        return None
+
+
+def _find(terms: List[Term], words: List[str]) -> List[Tuple[int, int]]:
+    """Spans (first word, last word + 1) where a term matches consecutive words."""
+    hits = []
+    for term in terms:
+        n = len(term)
+        for i in range(len(words) - n + 1):
+            if all(_word_matches(g, w) for g, w in zip(term, words[i:i + n])):
+                hits.append((i, i + n))
+    return hits
+
+
+def _word_matches(glob: str, word: str) -> bool:
+    if "*" not in glob and "[" not in glob:
+        return glob == word
+    return fnmatch.fnmatchcase(word, glob)
+
+
+def _joint_spans(per_concept: List[List[Tuple[int, int]]], window: int) -> List[Tuple[int, int]]:
+    """Combinations with one span of each concept, all inside ``window`` words."""
+    joint = [(0, 0, True)]  # (start, end, empty)
+    for spans in per_concept:
+        if not spans:
+            return []
+        joint = [(s if empty else min(start, s), e if empty else max(end, e), False)
+                 for start, end, empty in joint for s, e in spans
+                 if empty or max(end, e) - min(start, s) <= window]
+        if not joint:
+            return []
+    return [(start, end) for start, end, _empty in joint]
+
+
+def load(path: Path) -> Patterns:
+    """The patterns in ``path``, re-read when the file changes."""
+    return _patterns.get(path)
+
+
+def _fold_pattern(phrase: str) -> List[str]:
+    """The words of a pattern phrase, folded like a message, with its glob parts kept."""
+    words = []
+    for word in phrase.split():
+        folded = "".join(p if _GLOB.fullmatch(p) else fold_for_match(p) for p in _GLOB.split(word))
+        words.extend(folded.split())  # "i'm" folds to two words, as in a message
+    return words
+
+
+def _load_patterns(path: Path) -> Patterns:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = data or {}
+    concepts: Dict[str, List[Term]] = {}
+    for concept, per_language in (data.get("concepts") or {}).items():
+        terms = []
+        for phrases in (per_language or {}).values():
+            for phrase in phrases or []:
+                words = _fold_pattern(str(phrase))
+                if all(words):
+                    terms.append(tuple(words))
+        concepts[concept] = terms
+    rules = [Rule(name, tuple(spec["all"]), int(spec.get("window", 6)), tuple(spec.get("unless") or ()),
+                  tuple(spec.get("unless_before") or ()), bool(spec.get("alone", False)))
+             for name, spec in (data.get("rules") or {}).items()]
+    return Patterns(concepts, rules, data.get("unless_anywhere") or ())
+
+
+_patterns: FileCache[Patterns] = FileCache(_load_patterns)
