@@ -48,8 +48,8 @@ bench: venv train ## Every benchmark; rewrites the tables in docs/benchmarks.md
 bench-places: venv ## Nearest-RVC lookup benchmark
 	@$(PY) scripts/bench_places.py --write
 
-bench-nlu: venv ## Train on data/, score held-out tests/nlu/*.yml, print a table per language
-	@$(PY) scripts/bench_nlu.py --write --misses
+bench-nlu: venv train ## Train on data/, score the independent test sets (and danger inside the form), table per language
+	@$(PY) scripts/bench_nlu.py --write --form --confusions
 
 clean: ## Remove the venv, models and build output
 	rm -rf $(VENV) models .pytest_cache locales/*/LC_MESSAGES/*.mo

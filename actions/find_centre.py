@@ -17,6 +17,35 @@ from bot.places import centres, find_place
 from bot.settings import Settings
 
 
+class ActionCentreIfNamed(Action):
+    """After another answer ("where can I turn?"): if the message also names where the resident
+    lives, the centre for it too. A long story that names Enskededalen gets its RVC."""
+
+    def name(self) -> Text:
+        return "action_centre_if_named"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        match = find_place(tracker.latest_message.get("text") or "")
+        if match.kind != "district":
+            return []
+        count("centre_lookup:" + match.kind, language_of(tracker), match.centre or "")
+        ActionFindCentre._answer_centre(dispatcher, match)
+        return [SlotSet("centre", match.centre)]
+
+
+class ActionAskLocation(Action):
+    """"Which RVC is mine?": the centre at once if the message names a place, else the question."""
+
+    def name(self) -> Text:
+        return "action_ask_location"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if find_place(tracker.latest_message.get("text") or "").kind in ("district", "outside"):
+            return await ActionFindCentre().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_ask_location")
+        return []
+
+
 class ActionFindCentre(Action):
     def name(self) -> Text:
         return "action_find_centre"

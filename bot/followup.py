@@ -24,7 +24,7 @@ from bot.storage.db import session_scope
 logger = logging.getLogger(__name__)
 TOPICS = ("where_to_turn", "rvc_offer", "cost_anonymity", "rvc_contact", "human_contact", "legal_process",
           "report_police", "investigation", "legal_counsel", "contact_ban", "trial", "compensation",
-          "forms_of_violence", "protected_housing", "children_young", "uses_violence", "worried_relative",
+          "forms_of_violence", "protected_housing", "children_young", "honour_violence", "uses_violence", "worried_relative",
           "privacy_chat")
 TOPIC_RESPONSES = {f"utter_{topic}": topic for topic in TOPICS}
 HELPLINES = {"kvinnofridslinjen_phone", "stodlinjen_man_phone", "stodlinjen_trans_phone", "ratt_att_valja_phone",

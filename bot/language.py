@@ -132,7 +132,8 @@ def requested_language(text: str) -> Optional[str]:
     """The language named in a request like "can you answer in English?" (bot/content/language_names.yml)."""
     words = f" {fold(text)} "
     for code, names in _language_names.get(LANGUAGE_NAMES_FILE).items():
-        if any(f" {name} " in words for name in names):
+        # Arabic and Persian attach prefixes to the name ("بالعربية"): match inside words there.
+        if any(f" {name} " in words or (not name.isascii() and name in words) for name in names):
             return code
     return None
 
@@ -144,7 +145,8 @@ def _requested(event: Mapping[str, Any]) -> Optional[str]:
     for entity in parse.get("entities") or []:
         if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
             return entity["value"]
-    return requested_language(event.get("text") or "")
+    # "Can you answer in my language?" names none: the language it is written in is the one.
+    return requested_language(event.get("text") or "") or detect_language(event.get("text") or "")
 
 
 def _user_events(tracker: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:

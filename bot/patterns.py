@@ -19,7 +19,7 @@ from bot.text_norm import fold_for_match
 
 # How far (in words) before and after a rule's words a cancelling concept ("what if", "often")
 # still changes their meaning.
-UNLESS_BEFORE, UNLESS_AFTER = 5, 3
+UNLESS_BEFORE, UNLESS_AFTER = 5, 5
 Term = Tuple[str, ...]  # one glob per word, already folded
 _GLOB = re.compile(r"(\*|\[[^\]]*\])")  # "*" and "[0-7]" stay; the letters around them are folded
 
@@ -88,17 +88,17 @@ def _word_matches(glob: str, word: str) -> bool:
 
 
 def _joint_spans(per_concept: List[List[Tuple[int, int]]], window: int) -> List[Tuple[int, int]]:
-    """Combinations with one span of each concept, all inside ``window`` words."""
-    joint = [(0, 0, True)]  # (start, end, empty)
+    """Combinations with one span of each concept, with at most ``window`` words between them."""
+    joint = [(0, 0, 0, 0, True)]  # (first start, last end, latest start, earliest end, empty)
     for spans in per_concept:
         if not spans:
             return []
-        joint = [(s if empty else min(start, s), e if empty else max(end, e), False)
-                 for start, end, empty in joint for s, e in spans
-                 if empty or max(end, e) - min(start, s) <= window]
+        joint = [(s, e, s, e, False) if empty else (min(first, s), max(last, e), max(latest, s), min(earliest, e), False)
+                 for first, last, latest, earliest, empty in joint for s, e in spans
+                 if empty or max(latest, s) - min(earliest, e) <= window]
         if not joint:
             return []
-    return [(start, end) for start, end, _empty in joint]
+    return [(first, last) for first, last, _l, _e, _empty in joint]
 
 
 def load(path: Path) -> Patterns:

@@ -2,8 +2,8 @@
 
 Rasa's CallbackNaturalLanguageGenerator posts the *whole* tracker (every event of the
 conversation) for every response and serialises it once more for a debug line, even when
-debug logging is off. Our endpoint (bot/routes/nlg.py) only needs the recent user messages
-(for the language, bot/language.py). Sending those keeps each NLG call small and constant in
+debug logging is off. Our endpoint (bot/routes/nlg.py) only needs the user messages that
+decide the language (bot/language.py). Sending those keeps each NLG call small and constant in
 size however long the conversation grows. Configured in endpoints.yml:
 ``nlg: {type: bot.rasa_nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
 (``{"response", "id", "arguments", "tracker", "channel"}``); only ``tracker`` is shorter.
@@ -36,12 +36,26 @@ class CompactCallbackNLG(CallbackNaturalLanguageGenerator):
 
 
 def compact_tracker(tracker: DialogueStateTracker) -> Dict[Text, Any]:
-    """sender id, slots and the last user messages (text, intent, entities, metadata)."""
-    users: List[Dict[Text, Any]] = []
-    for event in reversed(tracker.events):
-        if getattr(event, "type_name", None) == "user":
-            users.append({"event": "user", "text": event.text, "parse_data": event.parse_data,
-                          "metadata": event.metadata})
-            if len(users) == RECENT_USER_MESSAGES:
-                break
-    return {"sender_id": tracker.sender_id, "slots": tracker.current_slot_values(), "events": users[::-1]}
+    """sender id, slots and the user messages that decide the language (bot/language.py): the
+    last typed ones, and the latest explicit language request and language pick however long
+    ago they were (a booking by buttons is a dozen messages, and must not forget "in English")."""
+    kept: Dict[int, Dict[Text, Any]] = {}
+    typed = 0
+    request_seen = pick_seen = False
+    events = tracker.events
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if getattr(event, "type_name", None) != "user":
+            continue
+        is_typed = not (event.text or "").startswith("/")
+        is_request = (event.intent or {}).get("name") == "switch_language" and not request_seen
+        is_pick = bool((event.metadata or {}).get("language")) and not pick_seen
+        if (is_typed and typed < RECENT_USER_MESSAGES) or is_request or is_pick:
+            kept[index] = {"event": "user", "text": event.text, "parse_data": event.parse_data,
+                           "metadata": event.metadata}
+        typed += is_typed
+        request_seen, pick_seen = request_seen or is_request, pick_seen or is_pick
+        if typed >= RECENT_USER_MESSAGES and request_seen and pick_seen:
+            break
+    return {"sender_id": tracker.sender_id, "slots": tracker.current_slot_values(),
+            "events": [kept[i] for i in sorted(kept)]}

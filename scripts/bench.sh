@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 "$PY" scripts/bench_places.py --write
 "$PY" scripts/bench_booking.py --write
-"$PY" scripts/bench_nlu.py --write --misses
+"$PY" scripts/bench_nlu.py --write --form --confusions
 "$PY" scripts/bench_widget.py --write
 "$PY" scripts/bench_load.py --write
 # Trackers expire after 60 s so the soak shows whether anything *else* grows per conversation.

@@ -62,3 +62,41 @@ def test_default_is_swedish():
 def test_language_named_in_a_switch_request(text, language):
     switch = user(text, intent="switch_language")
     assert resolve_language(tracker(user("hej", language="sv"), switch)) == language
+
+
+@pytest.mark.parametrize("text", ["where can I get help", "I live in Skärholmen and need help",
+                                  "Does socialtjänsten have to know about this?", "what does a målsägandebiträde do"])
+def test_swedish_names_and_terms_do_not_decide_the_language(text):
+    assert resolve_language(tracker(user(text))) == "en"
+
+
+def switch_to(language, text="can you answer in English please?"):
+    return user(text, intent="switch_language", entities=[{"entity": "language", "value": language}])
+
+
+def test_an_explicit_request_holds_against_short_messages_and_swedish_terms():
+    assert resolve_language(tracker(user("hej"), switch_to("en"), user("vad är kontaktförbud?"))) == "en"
+    assert resolve_language(tracker(user("hej"), switch_to("en"), user("tack"), user("Skärholmen"))) == "en"
+
+
+def test_an_explicit_request_gives_way_to_a_clearly_longer_message_in_another_language():
+    long_swedish = "min man slår mig och jag vill veta hur jag ansöker om kontaktförbud"
+    assert resolve_language(tracker(user("hej"), switch_to("en"), user(long_swedish))) == "sv"
+
+
+def test_a_picked_language_holds_against_short_messages_and_terms():
+    events = [user("hej", language="ar"), user("kontaktförbud", language="ar"), user("ok tack", language="ar")]
+    assert resolve_language(tracker(*events)) == "ar"
+
+
+def test_a_short_message_never_flips_the_language():
+    assert resolve_language(tracker(user("I need help with my husband"), user("ok tack"))) == "en"
+    assert resolve_language(tracker(user("jag behöver hjälp med min man"), user("ok thanks"))) == "sv"
+
+
+def test_a_switch_request_naming_no_language_is_in_the_language_it_is_written_in():
+    assert resolve_language(tracker(user("hej", language="sv"), user("ممكن تحكي معي بلغتي", intent="switch_language"))) == "ar"
+
+
+def test_arabizi_is_arabic():
+    assert detect_language("jozi 3am yedrobni w ma fi 7ada") == "ar"
