@@ -5,7 +5,8 @@ The intents that interrupt a form are listed once, in domain.yml (the ``not_inte
 as the answer: the form rejects it, and one of the rules written here takes over:
 - ``acute_danger``: the 112 answer first, then "your booking waits" with a cancel button, then
   the form asks its question again (the booking pauses; nothing is lost);
-- ``stop``: handled by data/rules/booking.yml (the form ends, nothing is kept);
+- ``stop`` (and ``cancel_booking``, "cancel" typed in the booking): data/rules/booking.yml (the
+  form ends, nothing is kept);
 - any other intent (a question): its answer ``utter_<intent>``, then the form asks its question
   again, so the booking goes on where it was.
 
@@ -21,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RULES_FILE = ROOT / "data" / "rules" / "forms.yml"
 FORMS = ("booking_form", "cancel_form")
-HANDLED_ELSEWHERE = {"stop"}
+HANDLED_ELSEWHERE = {"stop", "cancel_booking"}
 ANSWER_OF = {"switch_language": "utter_language_switched"}
 
 
