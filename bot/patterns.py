@@ -35,13 +35,14 @@ class Rule:
 
 
 class Patterns:
-    def __init__(self, concepts: Dict[str, List[Term]], rules: Sequence[Rule],
+    def __init__(self, concepts: Dict[str, "Concept"], rules: Sequence[Rule],
                  unless_anywhere: Sequence[str] = ()) -> None:
         self.concepts, self.rules, self.unless_anywhere = concepts, rules, tuple(unless_anywhere)
 
     def cancelled(self, words: List[str]) -> bool:
         """Does the message hold a concept that cancels every rule wherever it stands?"""
-        return any(_find(self.concepts.get(c, []), words) for c in self.unless_anywhere)
+        joined = " ".join(words)
+        return any(self.concepts.get(c, _NO_CONCEPT).spans(words, joined) for c in self.unless_anywhere)
 
     def first_match_in(self, text: str) -> Optional[str]:
         """The name of the first rule that matches ``text``, or None."""
@@ -51,10 +52,11 @@ class Patterns:
         if self.cancelled(words):
             return None
         found: Dict[str, List[Tuple[int, int]]] = {}
+        joined = " ".join(words)
 
         def spans(concept: str) -> List[Tuple[int, int]]:
             if concept not in found:
-                found[concept] = _find(self.concepts.get(concept, []), words)
+                found[concept] = self.concepts.get(concept, _NO_CONCEPT).spans(words, joined)
             return found[concept]
 
         for rule in self.rules:
@@ -64,27 +66,79 @@ class Patterns:
                     return rule.name
                 continue
             for start, end in _joint_spans([spans(c) for c in rule.concepts], rule.window):
-                if not any(e > start - UNLESS_BEFORE and s < end + UNLESS_AFTER for c in rule.unless for s, e in spans(c)) \
-                        and not any(e > start - UNLESS_BEFORE and s < start for c in rule.unless_before for s, e in spans(c)):
+                near = [(s, e) for c in rule.unless for s, e in spans(c)]
+                before = [(s, e) for c in rule.unless_before for s, e in spans(c)]
+                if not any(e > start - UNLESS_BEFORE and s < end + UNLESS_AFTER for s, e in near) \
+                        and not any(e > start - UNLESS_BEFORE and s < start for s, e in before):
                     return rule.name
         return None
 
 
-def _find(terms: List[Term], words: List[str]) -> List[Tuple[int, int]]:
-    """Spans (first word, last word + 1) where a term matches consecutive words."""
-    hits = []
-    for term in terms:
-        n = len(term)
-        for i in range(len(words) - n + 1):
-            if all(_word_matches(g, w) for g, w in zip(term, words[i:i + n])):
-                hits.append((i, i + n))
-    return hits
+class Glob:
+    """One word of a pattern: exact, "abc*", "*abc", "*abc*", or any other glob ("1[0-7]")."""
+
+    __slots__ = ("kind", "text", "regex")
+
+    def __init__(self, glob: str) -> None:
+        self.regex = None
+        inner = glob.strip("*")
+        if "*" not in glob and "[" not in glob:
+            self.kind, self.text = "exact", glob
+        elif "*" in inner or "[" in glob or not inner:
+            self.kind, self.text, self.regex = "regex", glob, re.compile(fnmatch.translate(glob))
+        elif glob.startswith("*") and glob.endswith("*"):
+            self.kind, self.text = "contains", inner
+        elif glob.endswith("*"):
+            self.kind, self.text = "prefix", inner
+        else:
+            self.kind, self.text = "suffix", inner
+
+    def matches(self, word: str) -> bool:
+        if self.kind == "exact":
+            return word == self.text
+        if self.kind == "prefix":
+            return word.startswith(self.text)
+        if self.kind == "contains":
+            return self.text in word
+        if self.kind == "suffix":
+            return word.endswith(self.text)
+        return self.regex.match(word) is not None
 
 
-def _word_matches(glob: str, word: str) -> bool:
-    if "*" not in glob and "[" not in glob:
-        return glob == word
-    return fnmatch.fnmatchcase(word, glob)
+class Concept:
+    """The terms of one concept, indexed by their first word, so a message is read once."""
+
+    def __init__(self, terms: List[Term]) -> None:
+        self.exact: Dict[str, List[Tuple[Glob, ...]]] = {}
+        self.prefix: Dict[str, List[Tuple[Glob, ...]]] = {}   # by the first two letters
+        # Checked at every word, but only at words of their script (Latin, or Arabic script).
+        self.scan: Dict[bool, List[Tuple[Glob, ...]]] = {True: [], False: []}
+        for term in terms:
+            globs = tuple(Glob(word) for word in term)
+            first = globs[0]
+            if first.kind == "exact":
+                self.exact.setdefault(first.text, []).append(globs)
+            elif first.kind == "prefix" and len(first.text) >= 2:
+                self.prefix.setdefault(first.text[:2], []).append(globs)
+            else:
+                self.scan[first.text.isascii()].append(globs)
+
+    def spans(self, words: List[str], joined: Optional[str] = None) -> List[Tuple[int, int]]:
+        """Spans (first word, last word + 1) where a term matches consecutive words."""
+        joined = " ".join(words) if joined is None else joined
+        # A scanned term whose letters are nowhere in the message cannot match at any word.
+        scan = {script: [g for g in terms if g[0].kind == "regex" or g[0].text in joined]
+                for script, terms in self.scan.items()}
+        hits = []
+        for i, word in enumerate(words):
+            for globs in (*self.exact.get(word, ()), *self.prefix.get(word[:2], ()), *scan[word.isascii()]):
+                n = len(globs)
+                if i + n <= len(words) and all(g.matches(w) for g, w in zip(globs, words[i:i + n])):
+                    hits.append((i, i + n))
+        return hits
+
+
+_NO_CONCEPT = Concept([])
 
 
 def _joint_spans(per_concept: List[List[Tuple[int, int]]], window: int) -> List[Tuple[int, int]]:
@@ -93,7 +147,8 @@ def _joint_spans(per_concept: List[List[Tuple[int, int]]], window: int) -> List[
     for spans in per_concept:
         if not spans:
             return []
-        joint = [(s, e, s, e, False) if empty else (min(first, s), max(last, e), max(latest, s), min(earliest, e), False)
+        joint = [(s, e, s, e, False) if empty else
+                 (min(first, s), max(last, e), max(latest, s), min(earliest, e), False)
                  for first, last, latest, earliest, empty in joint for s, e in spans
                  if empty or max(latest, s) - min(earliest, e) <= window]
         if not joint:
@@ -118,7 +173,7 @@ def _fold_pattern(phrase: str) -> List[str]:
 def _load_patterns(path: Path) -> Patterns:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     data = data or {}
-    concepts: Dict[str, List[Term]] = {}
+    concepts: Dict[str, Concept] = {}
     for concept, per_language in (data.get("concepts") or {}).items():
         terms = []
         for phrases in (per_language or {}).values():
@@ -126,7 +181,7 @@ def _load_patterns(path: Path) -> Patterns:
                 words = _fold_pattern(str(phrase))
                 if all(words):
                     terms.append(tuple(words))
-        concepts[concept] = terms
+        concepts[concept] = Concept(terms)
     rules = [Rule(name, tuple(spec["all"]), int(spec.get("window", 6)), tuple(spec.get("unless") or ()),
                   tuple(spec.get("unless_before") or ()), bool(spec.get("alone", False)))
              for name, spec in (data.get("rules") or {}).items()]

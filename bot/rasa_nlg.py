@@ -8,7 +8,7 @@ size however long the conversation grows. Configured in endpoints.yml:
 ``nlg: {type: bot.rasa_nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
 (``{"response", "id", "arguments", "tracker", "channel"}``); only ``tracker`` is shorter.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
