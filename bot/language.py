@@ -46,6 +46,7 @@ OUR_WEIGHT = 0.6             # our own model's share of the combined probability
 # no other of our languages puts 2, 3, 5, 7 or 9 inside a word.
 ARABIZI_WORD = re.compile(r"^(?=.*[a-z])(?=.*[235679])[a-z235679']+$")
 ARABIZI_MIN_WORDS = 2
+ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa"})
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,14 @@ def detect(text: str) -> Optional[Detection]:
     ours = _own_model().probabilities(sample)
     theirs = {value.language.iso_code_639_1.name.lower(): value.value
               for value in _lingua().compute_language_confidence_values(sample)}
+    # The script narrows the choice: Arabic letters are Arabic or Persian, never Swedish; Latin
+    # letters (Arabizi aside, above) are one of the others.
+    arabic_script = _arabic_letter_share(sample) > 0.5
+    candidates = [code for code in LANGUAGES if (code in ARABIC_SCRIPT_LANGUAGES) == arabic_script] or list(LANGUAGES)
     combined = {code: OUR_WEIGHT * ours.get(code, 0.0) + (1 - OUR_WEIGHT) * theirs.get(code, 0.0)
-                for code in LANGUAGES}
+                for code in candidates}
+    total = sum(combined.values()) or 1.0
+    combined = {code: value / total for code, value in combined.items()}
     best = max(combined, key=combined.get)
     if combined[best] < MIN_CONFIDENCE:
         return None
@@ -166,6 +173,11 @@ def _id_normalise(text: str) -> str:
     Arabic and Persian letter variants are one letter: Arabic is often typed on a Persian
     keyboard (یضربنی), so the words, not ی or ي, must tell the two apart."""
     return _NOT_LETTERS.sub(" ", unify_arabic_letters((text or "").casefold()))
+
+
+def _arabic_letter_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters) / (len(letters) or 1)
 
 
 def _arabizi_words(words: List[str]) -> int:
