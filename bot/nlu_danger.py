@@ -5,27 +5,19 @@ needs, so a low-confidence or wrong classification can never keep a resident in 
 112. Inside a form the intent makes the form reject the message (domain.yml's
 ``not_intent``), and data/rules/forms.yml gives 112 first.
 """
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.danger import is_acute_danger
-from bot.nlu_intent import force_intent, typed_text
+from bot.nlu_intent import IntentOverride, force_intent, typed_text
 
 INTENT = "acute_danger"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DangerOverride(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "DangerOverride":
-        return cls()
-
+class DangerOverride(IntentOverride):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = typed_text(message)

@@ -1,5 +1,19 @@
-"""One way for our NLU components to replace the classifier's intent."""
+"""What our NLU components share: one way to replace the classifier's intent."""
+from typing import Any, Dict
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
+
+
+class IntentOverride(GraphComponent):
+    """A component without training or state that may replace a message's intent in ``process``."""
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentOverride":
+        return cls()
 
 
 def force_intent(message: Message, name: str) -> None:

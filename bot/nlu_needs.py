@@ -8,16 +8,13 @@
   topic such as "RVC's phone number", which would interrupt the booking form.
 Danger (bot.nlu_danger) runs after both and wins over them.
 """
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.needs import need_of, outranks
-from bot.nlu_intent import force_intent, typed_text
+from bot.nlu_intent import IntentOverride, force_intent, typed_text
 from bot.phone import TOKEN_PATTERN
 
 # Intents a need never replaces: a stop, an answer to a form, an explicit request.
@@ -30,12 +27,7 @@ def _intent(message: Message) -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class PhoneTokenIntent(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PhoneTokenIntent":
-        return cls()
-
+class PhoneTokenIntent(IntentOverride):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if TOKEN_PATTERN.search(typed_text(message)) and _intent(message) != "stop":
@@ -44,12 +36,7 @@ class PhoneTokenIntent(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class NeedsOverride(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "NeedsOverride":
-        return cls()
-
+class NeedsOverride(IntentOverride):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text, intent = typed_text(message), _intent(message)

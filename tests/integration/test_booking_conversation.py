@@ -12,6 +12,7 @@ import pytest
 
 from bot.answers import Content
 from bot.settings import Settings
+from booking_steps import START
 from tests.helpers import texts
 
 CONTENT = Content.from_settings(Settings())
@@ -20,14 +21,6 @@ pytestmark = pytest.mark.stack
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
 
-START = {
-    "sv": "jag vill bli uppringd",
-    "en": "can someone call me back?",
-    "ar": "أريد أن يتصل بي أحد من المركز",
-    "fa": "می‌خواهم با من تماس بگیرند",
-    "so": "waxaan rabaa in la i soo waco",
-    "fi": "haluan että minulle soitetaan takaisin",
-}
 CANCEL = {
     "sv": "jag vill avboka min uppringning",
     "en": "I want to cancel my callback",
