@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 from bot import followup, retention
 from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
+from bot.language import detect_language
 from bot.rasa_workers import WorkerRouter
 from bot.rate_limit import RateLimiter
 from bot.routes import chat, console, demo, health, nlg
@@ -49,6 +50,8 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
         app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher)
+        # Build the language detectors now (≈2 s), not in the first resident's answer.
+        detect_language("Trygg chatt startar")
 
     @app.after_server_start
     async def start_background_jobs(app: Sanic, _loop) -> None:
