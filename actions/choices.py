@@ -1,0 +1,59 @@
+"""When the classifier is unsure, offer the topics it hesitated between, as buttons.
+
+A confident wrong answer is worse than a question back: "Do you mean one of these?" with the
+two or three topics the message most likely is about. Button titles are the topic buttons the
+answers already have (domain.yml, e.g. "Kontaktförbud" → /contact_ban), in the resident's
+language from the catalogs, so there is nothing new to translate. With fewer than two such
+topics the honest "I don't understand" (utter_default, with its fixed topic buttons) is given.
+"""
+import re
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking_support import language_of
+from bot.answers import translate
+from bot.followup import TOPICS
+from bot.settings import ROOT, Settings
+
+MAX_CHOICES = 3
+MIN_CONFIDENCE = 0.05
+OFFERED = frozenset(TOPICS) | {"find_centre", "book_callback"}  # topics, never "stop" or a form answer
+
+
+@lru_cache(maxsize=1)
+def topic_titles() -> Dict[str, str]:
+    """intent -> the Swedish title of a button in domain.yml that asks for that intent."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    titles: Dict[str, str] = {}
+    for variations in domain["responses"].values():
+        for button in (variations[0].get("buttons") or []):
+            found = re.fullmatch(r"/(\w+)", button["payload"])
+            if found and found.group(1) in OFFERED and found.group(1) not in titles:
+                titles[found.group(1)] = button["title"]
+    return titles
+
+
+def choices(ranking: List[Dict[str, Any]]) -> List[str]:
+    """The likeliest topics with a button title, most likely first."""
+    titles = topic_titles()
+    return [r["name"] for r in ranking
+            if r.get("name") in titles and float(r.get("confidence") or 0) >= MIN_CONFIDENCE][:MAX_CHOICES]
+
+
+class ActionOfferChoices(Action):
+    def name(self) -> Text:
+        return "action_offer_choices"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        topics = choices(tracker.latest_message.get("intent_ranking") or [])
+        if len(topics) < 2:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        language, locales = language_of(tracker), Settings.from_env().locales_dir
+        buttons = [{"title": translate(locales, language, topic_titles()[t]), "payload": f"/{t}"} for t in topics]
+        dispatcher.utter_message(response="utter_offer_choices", buttons=buttons)
+        return []
