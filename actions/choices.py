@@ -7,34 +7,27 @@ language from the catalogs, so there is nothing new to translate. With fewer tha
 topics the honest "I don't understand" (utter_default, with its fixed topic buttons) is given.
 """
 import re
-from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_support import language_of
-from bot.answers import translate
+from bot.answers import Content, translate
 from bot.followup import TOPICS
-from bot.settings import ROOT, Settings
+from bot.settings import Settings
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05
 OFFERED = frozenset(TOPICS) | {"find_centre", "book_callback"}  # topics, never "stop" or a form answer
 
 
-@lru_cache(maxsize=1)
 def topic_titles() -> Dict[str, str]:
     """intent -> the Swedish title of a button in domain.yml that asks for that intent."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    titles: Dict[str, str] = {}
-    for variations in domain["responses"].values():
-        for button in (variations[0].get("buttons") or []):
-            found = re.fullmatch(r"/(\w+)", button["payload"])
-            if found and found.group(1) in OFFERED and found.group(1) not in titles:
-                titles[found.group(1)] = button["title"]
-    return titles
+    titles = Content.from_settings(Settings.from_env()).button_titles()
+    intents = {payload: re.fullmatch(r"/(\w+)", payload) for payload in titles}
+    return {found.group(1): titles[payload] for payload, found in intents.items()
+            if found and found.group(1) in OFFERED}
 
 
 def choices(ranking: List[Dict[str, Any]]) -> List[str]:
@@ -53,7 +46,7 @@ class ActionOfferChoices(Action):
         if len(topics) < 2:
             dispatcher.utter_message(response="utter_default")
             return []
-        language, locales = language_of(tracker), Settings.from_env().locales_dir
-        buttons = [{"title": translate(locales, language, topic_titles()[t]), "payload": f"/{t}"} for t in topics]
+        language, locales, titles = language_of(tracker), Settings.from_env().locales_dir, topic_titles()
+        buttons = [{"title": translate(locales, language, titles[t]), "payload": f"/{t}"} for t in topics]
         dispatcher.utter_message(response="utter_offer_choices", buttons=buttons)
         return []

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking_support import language_of
 from actions.followup import count
 from bot.answers import facts
-from bot.places import centres, find_place
+from bot.places import PlaceMatch, centres, find_place
 from bot.settings import Settings
 
 
@@ -26,11 +26,7 @@ class ActionCentreIfNamed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         match = find_place(tracker.latest_message.get("text") or "")
-        if match.kind != "district":
-            return []
-        count("centre_lookup:" + match.kind, language_of(tracker), match.centre or "")
-        ActionFindCentre._answer_centre(dispatcher, match)
-        return [SlotSet("centre", match.centre)]
+        return answer_place(dispatcher, tracker, match) if match.kind == "district" else []
 
 
 class ActionAskLocation(Action):
@@ -40,8 +36,9 @@ class ActionAskLocation(Action):
         return "action_ask_location"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if find_place(tracker.latest_message.get("text") or "").kind in ("district", "outside"):
-            return await ActionFindCentre().run(dispatcher, tracker, domain)
+        match = find_place(tracker.latest_message.get("text") or "")
+        if match.kind in ("district", "outside"):
+            return answer_place(dispatcher, tracker, match)
         dispatcher.utter_message(response="utter_ask_location")
         return []
 
@@ -52,30 +49,34 @@ class ActionFindCentre(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         said = next(tracker.get_latest_entity_values("location"), None) or tracker.latest_message.get("text") or ""
-        match = find_place(said)
-        count("centre_lookup:" + match.kind, language_of(tracker), match.centre or "")
-        if match.kind == "district":
-            self._answer_centre(dispatcher, match)
-            # Only the centre is kept (for a callback booking), never the place.
-            return [SlotSet("centre", match.centre)]
-        elif match.kind == "outside":
-            dispatcher.utter_message(response="utter_outside_city", place=match.place)
-        elif match.kind == "postcode_unknown":
-            dispatcher.utter_message(response="utter_postcode_unknown")
-            dispatcher.utter_message(response="utter_location_unknown")
-        else:
-            dispatcher.utter_message(response="utter_location_unknown")
-        return []
+        return answer_place(dispatcher, tracker, find_place(said))
 
-    @staticmethod
-    def _answer_centre(dispatcher: CollectingDispatcher, match) -> None:
-        name = centres()[match.centre]
-        dispatcher.utter_message(response="utter_centre_found", place=match.place or match.district, centre_name=name)
-        address = facts(Settings.from_env().facts_file).get(f"{match.centre}_address")
-        if address:
-            dispatcher.utter_message(response="utter_centre_address_dated",
-                                     address=address["value"], year=address.get("as_of", ""))
-        if match.status != "confirmed":
-            dispatcher.utter_message(response="utter_centre_inferred_note", district=match.district or match.place,
-                                     centre_name=name)
-        dispatcher.utter_message(response="utter_centre_how_to_reach")
+
+def answer_place(dispatcher: CollectingDispatcher, tracker: Tracker, match: PlaceMatch) -> List[Dict[Text, Any]]:
+    """The answer to where the resident lives: the centre, another municipality, or ask again."""
+    count("centre_lookup:" + match.kind, language_of(tracker), match.centre or "")
+    if match.kind == "district":
+        _answer_centre(dispatcher, match)
+        # Only the centre is kept (for a callback booking), never the place.
+        return [SlotSet("centre", match.centre)]
+    elif match.kind == "outside":
+        dispatcher.utter_message(response="utter_outside_city", place=match.place)
+    elif match.kind == "postcode_unknown":
+        dispatcher.utter_message(response="utter_postcode_unknown")
+        dispatcher.utter_message(response="utter_location_unknown")
+    else:
+        dispatcher.utter_message(response="utter_location_unknown")
+    return []
+
+
+def _answer_centre(dispatcher: CollectingDispatcher, match: PlaceMatch) -> None:
+    name = centres()[match.centre]
+    dispatcher.utter_message(response="utter_centre_found", place=match.place or match.district, centre_name=name)
+    address = facts(Settings.from_env().facts_file).get(f"{match.centre}_address")
+    if address:
+        dispatcher.utter_message(response="utter_centre_address_dated",
+                                 address=address["value"], year=address.get("as_of", ""))
+    if match.status != "confirmed":
+        dispatcher.utter_message(response="utter_centre_inferred_note", district=match.district or match.place,
+                                 centre_name=name)
+    dispatcher.utter_message(response="utter_centre_how_to_reach")

@@ -77,6 +77,14 @@ class Content:
         variations = _domain_responses.get(self.domain_file).get(response) or [{}]
         return variations[0].get("text", "")
 
+    def button_titles(self) -> Dict[str, str]:
+        """Each button payload of the domain -> the Swedish title of its first button."""
+        titles: Dict[str, str] = {}
+        for variations in _domain_responses.get(self.domain_file).values():
+            for button in variations[0].get("buttons") or []:
+                titles.setdefault(button["payload"], button["title"])
+        return titles
+
     def response_names(self) -> List[str]:
         return list(_domain_responses.get(self.domain_file))
 

@@ -31,6 +31,7 @@ import yaml
 from bot.reloading import FileCache
 from bot.settings import LANGUAGES, ROOT, SOURCE_LANGUAGE
 from bot.text_norm import fold, unify_arabic_letters
+from bot.training_data import examples
 
 PHONE_TOKENS = re.compile(r"\btel_[A-Za-z0-9]+\b")
 LANGUAGE_NAMES_FILE = ROOT / "bot" / "content" / "language_names.yml"
@@ -270,11 +271,7 @@ def _own_model() -> CharNgramModel:
 
 def _training_texts(code: str) -> List[str]:
     """Our own texts in ``code``: NLU training examples and the answer catalog (translations)."""
-    texts = []
-    for path in sorted((ROOT / "data" / "nlu" / code).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            texts += [line[2:] for line in (block.get("examples") or "").splitlines() if line.startswith("- ")]
+    texts = list(examples(code))
     catalog = ROOT / "locales" / code / "LC_MESSAGES" / "messages.po"
     if catalog.exists():
         from babel.messages.pofile import read_po

@@ -45,12 +45,12 @@ class Patterns:
         return any(self.concepts.get(c, _NO_CONCEPT).spans(words, joined) for c in self.unless_anywhere)
 
     def first_match_in(self, text: str) -> Optional[str]:
-        """The name of the first rule that matches ``text``, or None."""
-        return self.first_match(fold_for_match(text or "").split())
+        """The name of the first rule that matches ``text``, or None (also when it is cancelled)."""
+        words = fold_for_match(text or "").split()
+        return None if self.cancelled(words) else self.first_match(words)
 
     def first_match(self, words: List[str]) -> Optional[str]:
-        if self.cancelled(words):
-            return None
+        """The first rule that matches the folded ``words``; the caller checks ``cancelled``."""
         found: Dict[str, List[Tuple[int, int]]] = {}
         joined = " ".join(words)
 

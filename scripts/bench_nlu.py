@@ -14,7 +14,6 @@ Prints markdown tables and, with --write, replaces the NLU section of docs/bench
 """
 import asyncio
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -51,12 +50,9 @@ def independent_set(language: str) -> Tuple[List[Tuple[str, str]], List[Tuple[st
 @lru_cache(maxsize=1)
 def training_texts() -> frozenset:
     """Every training example of data/nlu/, lowercase, entity markup removed."""
-    texts = set()
-    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            for line in (block.get("examples") or "").splitlines():
-                texts.add(_plain(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:])))
-    return frozenset(texts)
+    from bot.training_data import examples
+
+    return frozenset(_plain(text) for text in examples())
 
 
 def _plain(text: str) -> str:
