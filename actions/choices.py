@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_support import language_of
-from bot.answers import Content, translate
+from bot.answers import Content
 from bot.followup import TOPICS
 from bot.settings import Settings
 
@@ -46,7 +46,7 @@ class ActionOfferChoices(Action):
         if len(topics) < 2:
             dispatcher.utter_message(response="utter_default")
             return []
-        language, locales, titles = language_of(tracker), Settings.from_env().locales_dir, topic_titles()
-        buttons = [{"title": translate(locales, language, titles[t]), "payload": f"/{t}"} for t in topics]
+        language, content, titles = language_of(tracker), Content.from_settings(Settings.from_env()), topic_titles()
+        buttons = [{"title": content.translate(language, titles[t]), "payload": f"/{t}"} for t in topics]
         dispatcher.utter_message(response="utter_offer_choices", buttons=buttons)
         return []

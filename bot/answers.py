@@ -4,26 +4,25 @@ This is the one place that turns a response name into what the resident reads. T
 endpoint calls it for every ``utter_*`` Rasa sends; the demo page and tests call it too.
 
 - Source texts: ``domain.yml`` responses (Swedish; the msgids).
-- Translations: ``locales/<lang>/LC_MESSAGES/messages.po``, read directly (no .mo needed),
-  reloaded when the file changes; fuzzy or empty entries fall back to Swedish.
+- Translations: ``locales/<lang>/LC_MESSAGES/messages.po``, read directly (no .mo needed);
+  fuzzy or empty entries fall back to Swedish.
 - Facts: ``bot/content/facts.yml``, filled into ``{placeholders}`` by name; action
   arguments (e.g. ``{place}``) are filled the same way and win over facts. An argument
   ``"@utter_x"`` is replaced by response ``utter_x`` rendered in the same language.
+
+All three follow edits live, but only what passes the content rules (bot/content_store.py).
 """
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-import yaml
-from babel.messages.pofile import read_po
-
-from bot.reloading import FileCache
+from bot.content_problems import PLACEHOLDER, Problem
+from bot.content_store import ContentFiles, ContentStore, Snapshot, store_for
 from bot.settings import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Settings
 
 logger = logging.getLogger(__name__)
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 WORD_REFERENCE = "@"
 
 
@@ -45,11 +44,12 @@ class Content:
 
     def render(self, response: str, language: str, arguments: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """The message for ``response`` in ``language``, as Rasa's NLG endpoint contract wants it."""
-        variations = _domain_responses.get(self.domain_file).get(response)
+        snapshot = self.snapshot()
+        variations = snapshot.responses.get(response)
         if not variations:
             raise UnknownResponse(response)
         variation = variations[0]
-        values = {key: fact["value"] for key, fact in facts(self.facts_file).items()}
+        values = {key: str(fact["value"]) for key, fact in snapshot.facts.items()}
         for key, value in (arguments or {}).items():
             if isinstance(value, str) and value.startswith(WORD_REFERENCE):
                 # A word that must be translated too ("ja", a language name): the action names
@@ -59,7 +59,7 @@ class Content:
                 values[key] = str(value)
 
         def say(source: str) -> str:
-            return fill(translate(self.locales_dir, language, source), values)
+            return fill(_translate(snapshot, language, source), values)
 
         message: Dict[str, Any] = {"text": say(variation["text"])}
         if variation.get("buttons"):
@@ -73,46 +73,60 @@ class Content:
         }
         return message
 
+    def snapshot(self) -> Snapshot:
+        return self.store.snapshot()
+
+    @property
+    def store(self) -> ContentStore:
+        return store_for(ContentFiles(self.domain_file, self.locales_dir, self.facts_file))
+
+    def translate(self, language: str, source: str) -> str:
+        """The live translation of a Swedish source text; the source itself when none is usable."""
+        return _translate(self.snapshot(), language, source)
+
+    def fact(self, key: str) -> Optional[Dict[str, Any]]:
+        return self.snapshot().facts.get(key)
+
+    def refused(self) -> Tuple[Problem, ...]:
+        """Edits kept out of the answers, for the editors' page."""
+        return self.snapshot().refused
+
     def source_text(self, response: str) -> str:
-        variations = _domain_responses.get(self.domain_file).get(response) or [{}]
+        variations = self.snapshot().responses.get(response) or [{}]
         return variations[0].get("text", "")
 
     def button_titles(self) -> Dict[str, str]:
         """Each button payload of the domain -> the Swedish title of its first button."""
         titles: Dict[str, str] = {}
-        for variations in _domain_responses.get(self.domain_file).values():
+        for variations in self.snapshot().responses.values():
             for button in variations[0].get("buttons") or []:
                 titles.setdefault(button["payload"], button["title"])
         return titles
 
     def response_names(self) -> List[str]:
-        return list(_domain_responses.get(self.domain_file))
+        return list(self.snapshot().responses)
 
     def translation_table(self) -> List[Dict[str, Any]]:
         """For the editors' page: each source text with its state in every language."""
         rows = []
-        catalogs = {lang: _catalogs.get(self.locales_dir / lang / "LC_MESSAGES" / "messages.po") for lang in LANGUAGES}
-        for name, variations in _domain_responses.get(self.domain_file).items():
+        snapshot = self.snapshot()
+        for name, variations in snapshot.responses.items():
             variation = variations[0]
             for source in [variation["text"]] + [b["title"] for b in variation.get("buttons", [])]:
                 cells = []
                 for lang in LANGUAGES:
-                    entry = catalogs[lang].get(source) if catalogs[lang] is not None else None
-                    state = "missing" if entry is None or not entry.string else ("fuzzy" if entry.fuzzy else "ok")
-                    cells.append({"language": lang, "text": entry.string if entry is not None else "", "state": state})
+                    entry = snapshot.catalogs[lang].get(source)
+                    cells.append({"language": lang, "text": entry.text if entry else "",
+                                  "state": entry.state if entry else "missing"})
                 rows.append({"response": name, "source": source, "cells": cells})
         return rows
 
 
-def translate(locales_dir: Path, language: str, source: str) -> str:
-    """The translation of a Swedish source text; the source itself when none is usable."""
+def _translate(snapshot: Snapshot, language: str, source: str) -> str:
     if language not in LANGUAGES:
         language = SOURCE_LANGUAGE
-    catalog = _catalogs.get(locales_dir / language / "LC_MESSAGES" / "messages.po")
-    entry = catalog.get(source) if catalog is not None else None
-    if entry is None or not entry.string or entry.fuzzy:
-        return source
-    return entry.string
+    entry = snapshot.catalogs[language].get(source)
+    return entry.live if entry is not None and entry.live else source
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -126,31 +140,3 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         return values[name]
 
     return PLACEHOLDER.sub(value, text)
-
-
-def facts(path: Path) -> Dict[str, Dict[str, Any]]:
-    return _facts.get(path)
-
-
-def _load_domain_responses(path: Path) -> Dict[str, List[Dict[str, Any]]]:
-    with path.open(encoding="utf-8") as f:
-        return (yaml.safe_load(f) or {}).get("responses", {})
-
-
-def _load_catalog(path: Path):
-    if not path.exists():
-        return None
-    with path.open("rb") as f:
-        # abort_invalid: a half-saved or broken file raises, so FileCache keeps the last good one.
-        return read_po(f, abort_invalid=True)
-
-
-def _load_facts(path: Path) -> Dict[str, Dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
-    return {key: fact for key, fact in data.items() if isinstance(fact, dict) and "value" in fact}
-
-
-_domain_responses = FileCache(_load_domain_responses)
-_catalogs = FileCache(_load_catalog)
-_facts = FileCache(_load_facts)

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.answers import PLACEHOLDER
+from bot.content_problems import PLACEHOLDER
 from bot.settings import database_url
 from bot.storage import statistics
 from bot.storage.db import session_scope
