@@ -33,6 +33,7 @@ class Translation:
     text: str   # what the catalog says (the editors' page shows it)
     state: str  # ok | fuzzy | missing | refused
     live: str   # what residents get: the text, its last good version, or "" for the Swedish
+    line: int = 0  # where the entry starts in its catalog
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def build(files: ContentFiles, previous: Optional[Snapshot] = None) -> Snapshot:
     facts = _read_facts(files, previous, problems)
     responses = _read_responses(files, previous, problems)
     _keep_facts_in_use(files, responses, facts, previous, problems)
-    responses = _checked_responses(files, responses, facts, previous, problems)
+    # With no facts at all (an unreadable file and nothing earlier), every answer would be
+    # "unknown fact": the one problem to fix is the file's, already reported.
+    responses = _checked_responses(files, responses, facts if facts else None, previous, problems)
     catalogs = {language: _read_catalog(files, language, previous, problems) for language in LANGUAGES}
     return Snapshot(responses=responses, facts=facts, catalogs=catalogs, refused=tuple(problems))
 
@@ -155,14 +158,14 @@ def _read_responses(files: ContentFiles, previous: Snapshot, problems: List[Prob
     return {str(name): variations for name, variations in data["responses"].items() if isinstance(variations, list)}
 
 
-def _checked_responses(files: ContentFiles, responses: Dict[str, List[Dict[str, Any]]], facts: Dict[str, Any],
+def _checked_responses(files: ContentFiles, responses: Dict[str, List[Dict[str, Any]]], facts: Optional[Dict[str, Any]],
                        previous: Snapshot, problems: List[Problem]) -> Dict[str, List[Dict[str, Any]]]:
     where = files.name(files.domain_file)
     lines = _key_lines(files.domain_file, indent=2)
     checked = {}
     for name, variations in responses.items():
         found = [p for _n, source in rules.response_sources({name: variations})
-                 for p in [rules.source_problem(source, facts, rules.at(where, lines.get(name)))] if p]
+                 for p in [rules.source_problem(source, facts, rules.at(where, lines.get(name)))] if p] if facts else []
         problems.extend(found)
         checked[name] = previous.responses[name] if found and name in previous.responses else variations
     return checked
@@ -203,13 +206,14 @@ def _read_catalog(files: ContentFiles, language: str, previous: Snapshot,
             problems.append(problem)
         if broken or problem is not None:
             last_good = before.get(message.id)
-            translations[message.id] = Translation(string, "refused", last_good.live if last_good else "")
+            translations[message.id] = Translation(string, "refused", last_good.live if last_good else "",
+                                                   message.lineno)
         elif not string:
-            translations[message.id] = Translation("", "missing", "")
+            translations[message.id] = Translation("", "missing", "", message.lineno)
         elif message.fuzzy:
-            translations[message.id] = Translation(string, "fuzzy", "")
+            translations[message.id] = Translation(string, "fuzzy", "", message.lineno)
         else:
-            translations[message.id] = Translation(string, "ok", string)
+            translations[message.id] = Translation(string, "ok", string, message.lineno)
     return translations
 
 
