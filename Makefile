@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help venv run test train validate content-check form-rules bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
+.PHONY: help venv run test train content-check form-rules bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -27,14 +27,12 @@ run: venv i18n-compile train ## Set up and run everything locally (Rasa, actions
 test: venv i18n-compile train ## Set up and run all tests (installs PostgreSQL/Redis/Chromium helpers as needed)
 	@scripts/test.sh
 
-validate: venv ## rasa data validate
-	@$(PY) -m rasa data validate --fail-on-warnings
-
 i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the code
-	@$(VENV)/bin/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-wrap --project "Trygg chatt" . >/dev/null
+	@$(VENV)/bin/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-wrap --no-location --project "Trygg chatt" . 2>&1 | { grep -v "^extracting" || true; }
 
-i18n-update: i18n-extract ## Merge new/changed source texts into every catalog (changed ones become fuzzy)
-	@$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap -N
+i18n-update: i18n-extract ## Merge new/changed source texts into every catalog (changed ones become fuzzy; Swedish copied)
+	@$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap -N --ignore-pot-creation-date 2>&1 | { grep -v "^updating" || true; }
+	@$(PY) scripts/i18n_swedish.py
 
 form-rules: venv ## Rewrite data/rules/forms.yml (danger and questions inside a form) from domain.yml
 	@$(PY) scripts/form_rules.py
