@@ -309,11 +309,12 @@ async def audit_page(request: Request) -> HTTPResponse:
 
 @bp.get("/answers")
 async def answers_page(request: Request) -> HTTPResponse:
-    """Every answer in all six languages side by side; missing or fuzzy translations highlighted."""
+    """Every answer in all six languages; gaps highlighted, and edits that were refused listed first."""
     member = require_member(request)
-    rows = request.app.ctx.content.translation_table()
+    content = request.app.ctx.content
+    rows = content.translation_table()
     gaps = sum(1 for row in rows for cell in row["cells"] if cell["state"] != "ok")
-    return page("answers.html", request, member, rows=rows, languages=LANGUAGES, gaps=gaps)
+    return page("answers.html", request, member, rows=rows, languages=LANGUAGES, gaps=gaps, refused=content.refused())
 
 
 @bp.get("/stats")
