@@ -21,8 +21,9 @@ i18n-compile: venv ## Check and compile the catalogs (locales/*/LC_MESSAGES/*.mo
 train: venv ## Train the model if it is missing or older than config/domain/data
 	@$(PY) scripts/model.py train
 
-run: venv i18n-compile train ## Set up and run everything locally (Rasa, actions, web app)
-	@$(PY) scripts/stack.py
+run: venv ## Set up and run everything locally (Rasa, actions, web app); says so if it already runs
+	@if $(PY) scripts/stack.py --already-running; then exit 0; fi; \
+	  $(MAKE) --no-print-directory i18n-compile train && exec $(PY) scripts/stack.py
 
 test: venv i18n-compile train ## Set up and run all tests (installs PostgreSQL/Redis/Chromium helpers as needed)
 	@scripts/test.sh

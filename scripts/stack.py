@@ -3,6 +3,7 @@
 Used by ``make run`` (``python scripts/stack.py``) and by the tests (``Stack`` in conftest),
 so the way the system is started is the same everywhere.
 """
+import fcntl
 import os
 import signal
 import subprocess
@@ -11,7 +12,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import IO, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "trygg.tar.gz"
@@ -157,9 +158,60 @@ class Stack:
         raise TimeoutError(f"the stack did not become healthy in {timeout_s:.0f} s: {last}")
 
 
+RUN_LOCK = "run.lock"  # in the state dir; held by the `make run` that is running
+
+
+def claim_run_lock(state: Path, url: str) -> Optional[IO[str]]:
+    """The lock of the one `make run` per state dir, or None if another holds it.
+
+    A second `make run` would crash on the busy ports, and first reset the demo passwords of
+    the stack that runs. flock is released by the kernel when its holder dies, so a killed run
+    never leaves a stale lock behind.
+    """
+    state.mkdir(parents=True, exist_ok=True)
+    handle = open(state / RUN_LOCK, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    handle.truncate(0)
+    handle.write(f"{url} {os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def running_at(state: Path) -> Optional[str]:
+    """"<url> <pid>" of the `make run` holding the lock, or None if none runs."""
+    lock = claim_run_lock(state, "")
+    if lock is not None:
+        lock.close()
+        return None
+    return (state / RUN_LOCK).read_text(encoding="utf-8").strip() or "?"
+
+
+def say_already_running(state: Path) -> bool:
+    running = running_at(state)
+    if running is None:
+        return False
+    url, _, pid = running.partition(" ")
+    print(f"==> Trygg chatt is already running at {url} (process {pid}); left alone.\n"
+          f"    Open {url}/demo or {url}/console, or stop it with Ctrl-C in its terminal.")
+    return True
+
+
 def main() -> None:
+    from bot.settings import state_dir
+
     parent = os.getppid()  # `make`
     stack = Stack()
+    web = f"http://127.0.0.1:{stack.ports.web}"
+    if "--already-running" in sys.argv:
+        sys.exit(0 if say_already_running(state_dir()) else 1)
+    lock = claim_run_lock(state_dir(), web)
+    if lock is None:
+        say_already_running(state_dir())
+        sys.exit(0)
     # Local runs get one demo staff account per centre, with fresh passwords printed below.
     subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
     subprocess.run([sys.executable, "-m", "bot.console_accounts", "demo"], cwd=ROOT, env=stack.env(), check=True)
@@ -179,7 +231,6 @@ def main() -> None:
         print(f"ERROR: {error}")
         stack.stop()
         sys.exit(1)
-    web = f"http://127.0.0.1:{stack.ports.web}"
     print(f"""
 ==> Trygg chatt is running. Press Ctrl-C to stop.
     Demo page (widget):  {web}/demo
@@ -203,4 +254,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()
