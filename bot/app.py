@@ -11,7 +11,7 @@ from bot import followup, retention
 from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
-from bot.rasa_workers import WorkerRouter
+from bot.rasa_workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter
 from bot.routes import chat, console, demo, health, nlg
 from bot.secrets import load_secrets
@@ -38,7 +38,8 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
-    app.ctx.rasa_router = WorkerRouter(len(settings.rasa_urls), settings.tracker_expiry_s)
+    app.ctx.rasa_router = WorkerRouter(len(settings.rasa_urls), settings.tracker_expiry_s,
+                                       drain_file_reader(settings.rasa_drain_file))
     for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp, console.bp):
         app.blueprint(blueprint)
     install_error_handlers(app)

@@ -42,6 +42,9 @@ class Settings:
     max_internal_body_bytes: int = 2_000_000
     # Below the widget's 10 s, so the widget never resends a message Rasa is still answering.
     rasa_timeout_s: float = 9.0
+    # Workers listed here (1, 2, ...) get no requests: `make run` drains a worker before it
+    # restarts it with a newly trained model (scripts/stack.py).
+    rasa_drain_file: Path = Path("/nonexistent/rasa-draining")
     locales_dir: Path = ROOT / "locales"
     domain_file: Path = ROOT / "domain.yml"
     facts_file: Path = ROOT / "bot" / "content" / "facts.yml"
@@ -73,6 +76,7 @@ class Settings:
             site_origin=env("TRYGG_SITE_ORIGIN", cls.site_origin),
             max_message_chars=int(env("TRYGG_MAX_MESSAGE_CHARS", cls.max_message_chars)),
             rasa_timeout_s=float(env("TRYGG_RASA_TIMEOUT_S", cls.rasa_timeout_s)),
+            rasa_drain_file=Path(env("TRYGG_RASA_DRAIN_FILE") or state_dir() / "rasa-draining"),
             log_level=env("TRYGG_LOG_LEVEL", cls.log_level),
             locales_dir=Path(env("TRYGG_LOCALES_DIR") or cls.locales_dir),
             facts_file=Path(env("TRYGG_FACTS_FILE") or cls.facts_file),

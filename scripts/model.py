@@ -6,6 +6,7 @@ Inputs: config.yml, domain.yml, everything under data/, and the custom NLU compo
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable, Optional
@@ -42,11 +43,17 @@ def train(root: Path = ROOT, model: Path = MODEL) -> None:
         return
     print(f"==> Training the model: {reason} (a few minutes)")
     started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--fixed-model-name", model.stem.replace(".tar", ""),
-         "--out", str(model.parent), "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
-        cwd=root, check=True, env={**os.environ, "PYTHONPATH": str(root)},
-    )
+    model.parent.mkdir(parents=True, exist_ok=True)
+    # Train beside the model and swap it in whole: a running `make run` switches to it worker by
+    # worker (scripts/stack.py) and must never see a half-written file.
+    with tempfile.TemporaryDirectory(dir=model.parent, prefix=".training-") as out:
+        name = model.name.replace(".tar.gz", "")
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "train", "--fixed-model-name", name, "--out", out,
+             "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
+            cwd=root, check=True, env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        os.replace(Path(out) / model.name, model)
     print(f"==> Trained in {time.monotonic() - started:.0f} s")
 
 

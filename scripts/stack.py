@@ -55,6 +55,8 @@ class Stack:
     redis_url: Optional[str] = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     rasa_workers: int = field(default_factory=default_rasa_workers)
+    model: Path = MODEL
+    drain_s: float = 10.0  # > the web app's Rasa timeout (TRYGG_RASA_TIMEOUT_S, 9 s)
 
     def __post_init__(self) -> None:
         while len(self.ports.more_rasa) < self.rasa_workers - 1:
@@ -82,6 +84,7 @@ class Stack:
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
             "TRYGG_TRACKER_EXPIRY_S": os.environ.get("TRYGG_TRACKER_EXPIRY_S", "1800"),
+            "TRYGG_RASA_DRAIN_FILE": str(self.drain_file()),
             **self._redis_env(),
             **self.extra_env,
         }
@@ -102,7 +105,7 @@ class Stack:
         }
         for name, port in self.rasa_ports().items():
             # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            commands[name] = [py, "-m", "bot.rasa_run", "run", "--model", str(MODEL), "--endpoints",
+            commands[name] = [py, "-m", "bot.rasa_run", "run", "--model", str(self.model), "--endpoints",
                               "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
                               "--credentials", "credentials.yml", "--interface", "127.0.0.1",
                               "--port", str(port), "--cors", "[]"]
@@ -137,6 +140,69 @@ class Stack:
                     except subprocess.TimeoutExpired:
                         os.killpg(process.pid, signal.SIGKILL)
                         process.wait()
+
+    def drain_file(self) -> Path:
+        from bot.settings import state_dir
+
+        state = self.extra_env.get("TRYGG_STATE_DIR")
+        return (Path(state) if state else state_dir()) / "rasa-draining"
+
+    def model_version(self) -> float:
+        try:
+            return self.model.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    def roll_rasa(self, timeout_s: float = 240, say=lambda _text: None) -> None:
+        """Restart the Rasa workers one at a time, each waiting until the one before answers, so a
+        newly trained model goes live while the others keep answering (the web app sends a
+        conversation to the next worker when its own is unreachable, bot/routes/chat.py). With
+        one worker the chat is down only while the model loads (~30 s), never while it trains."""
+        from bot.rasa_workers import write_drain_file
+
+        ports = self.rasa_ports()
+        try:
+            for number, (name, port) in enumerate(ports.items(), start=1):
+                say(f"==> New model: restarting Rasa worker {number} of {len(ports)}")
+                if len(ports) > 1:
+                    # The web app sends no new request to it; those in flight end within the
+                    # web app's Rasa timeout. Stopping it mid-turn would leave that conversation's
+                    # lock held and its answer lost.
+                    write_drain_file(self.drain_file(), [number])
+                    time.sleep(self.drain_s)
+                self.stop([name])
+                self.start_one(name)
+                self._wait_for(f"http://127.0.0.1:{port}/", timeout_s, name)
+                self._warm_up(port, timeout_s)
+        finally:
+            write_drain_file(self.drain_file(), None)
+
+    def _warm_up(self, port: int, timeout_s: float) -> None:
+        """One throwaway turn, so the first resident does not wait while TensorFlow traces its
+        graphs (several seconds). The probe flag keeps it out of the statistics."""
+        import json
+        import uuid
+
+        body = json.dumps({"sender": f"warm-up-{uuid.uuid4()}", "message": "tack",
+                           "metadata": {"trygg_probe": True}}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            response.read()
+
+    def _wait_for(self, url: str, timeout_s: float, name: str) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited with code {self.processes[name].returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"{name} did not answer in {timeout_s:.0f} s")
 
     def wait_healthy(self, timeout_s: float = 180) -> None:
         """Block until /healthz says every part is up; raise with the last answer otherwise."""
@@ -196,7 +262,9 @@ def say_already_running(state: Path) -> bool:
         return False
     url, _, pid = running.partition(" ")
     print(f"==> Trygg chatt is already running at {url} (process {pid}); left alone.\n"
-          f"    Open {url}/demo or {url}/console, or stop it with Ctrl-C in its terminal.")
+          f"    Open {url}/demo or {url}/console, or stop it with Ctrl-C in its terminal.\n"
+          f"    Changed the training data? `make train`: the running chat switches to the new model\n"
+          f"    one Rasa worker at a time, without going down.")
     return True
 
 
@@ -238,7 +306,18 @@ def main() -> None:
     Health:              {web}/healthz
     Chat API:            POST {web}/api/chat   (docs/api.md)
 """, flush=True)
+    model = stack.model_version()
     while True:
+        if stack.model_version() != model:
+            # `make train` in another terminal replaced the model (atomically, scripts/model.py).
+            model = stack.model_version()
+            try:
+                stack.roll_rasa(say=lambda text: print(text, flush=True))
+                print("==> The new model answers now.", flush=True)
+            except (RuntimeError, TimeoutError) as error:
+                print(f"ERROR: {error}; stopping the others")
+                stack.stop()
+                sys.exit(1)
         if os.getppid() != parent:
             # `make` was stopped on its own (SIGTERM, or SIGINT not from a terminal): the
             # processes run in their own sessions and would outlive it.

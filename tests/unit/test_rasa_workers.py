@@ -110,3 +110,18 @@ def test_closed_loop_residents_are_split_evenly_unlike_hashing(clock):
         residents[resident] = router.worker_for(new_sender())
         router._in_flight[residents[resident]] += 1
         assert sorted(router._in_flight) == [10, 10]
+
+
+def test_a_draining_worker_gets_no_request_and_its_conversations_move(tmp_path):
+    from bot.rasa_workers import drain_file_reader, write_drain_file
+
+    drain = tmp_path / "rasa-draining"
+    router = WorkerRouter(2, keep_s=60, draining=drain_file_reader(drain))
+    first = router.worker_for("a")
+    write_drain_file(drain, [first + 1])
+    assert router.worker_for("a") != first  # moved while its worker restarts
+    assert router.worker_for("b") != first  # a new conversation goes elsewhere too
+    assert sorted(router.conversations()) == [0, 2]
+    write_drain_file(drain, None)
+    assert not drain.exists()
+    assert router.worker_for("c") == first  # the least busy again, once it answers
