@@ -185,7 +185,17 @@ def _load_patterns(path: Path) -> Patterns:
     rules = [Rule(name, tuple(spec["all"]), int(spec.get("window", 6)), tuple(spec.get("unless") or ()),
                   tuple(spec.get("unless_before") or ()), bool(spec.get("alone", False)))
              for name, spec in (data.get("rules") or {}).items()]
-    return Patterns(concepts, rules, data.get("unless_anywhere") or ())
+    unless_anywhere = data.get("unless_anywhere") or ()
+    # A misspelt concept must be refused here (the previous file stays live), never fail while
+    # a resident's message is being read.
+    for rule in rules:
+        for name in rule.concepts + rule.unless + rule.unless_before:
+            if name not in concepts:
+                raise ValueError(f"rule {rule.name} names the unknown concept {name!r}")
+    for name in unless_anywhere:
+        if name not in concepts:
+            raise ValueError(f"unless_anywhere names the unknown concept {name!r}")
+    return Patterns(concepts, rules, unless_anywhere)
 
 
 _patterns: FileCache[Patterns] = FileCache(_load_patterns)

@@ -4,7 +4,8 @@ Every problem reads ``fil:rad: vad som är fel — vad du ska göra`` in Swedish
 beside it; the exit code is 1 if there is any. Checks:
 1. the rules live reload applies (bot/content_problems.py): files that cannot be read,
    placeholders, facts that answers use;
-2. every answer exists, non-empty and not fuzzy, in all six catalogs (coverage table);
+2. every answer exists, non-empty and not fuzzy, in all six catalogs (coverage table), and the
+   other live files (danger phrases and patterns, places, schedule …) load;
 3. training data: no example twice, none under two intents, enough examples per intent and
    language, and no example that reads as acute danger under another intent;
 4. data/rules/forms.yml is up to date with domain.yml's form interruptions (scripts/form_rules.py);
@@ -18,7 +19,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterator, List, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Set, Tuple
 
 import yaml
 
@@ -129,6 +130,43 @@ def check_training_data(baseline: Dict[str, Set[str]]) -> None:
                 problem(f"data/nlu/{language}/", "few_examples",
                         f"avsikten {intent} har {n} exempel på {language} — lägg till minst {MIN_EXAMPLES - n} till",
                         f"intent {intent} has {n} examples in {language} — add at least {MIN_EXAMPLES - n} more")
+
+
+def live_files() -> Dict[str, Callable[[Path], Any]]:
+    """The other files the running chat re-reads when they change, with the loader it uses.
+    A file its loader refuses keeps its previous version live (bot/reloading.py)."""
+    from bot import danger, language, patterns, places, schedule
+
+    return {
+        "bot/content/danger_terms.yml": danger._load_lexicon,
+        "bot/content/danger_terms_extra.yml": danger._load_lexicon,
+        "bot/content/danger_patterns.yml": patterns._load_patterns,
+        "bot/content/needs_patterns.yml": patterns._load_patterns,
+        "bot/content/places.yml": places._load,
+        "bot/content/schedule.yml": schedule._parse,
+        "bot/content/language_names.yml": language._load_language_names,
+        "bot/content/swedish_terms.yml": language._load_swedish_terms,
+    }
+
+
+def check_live_files() -> None:
+    for name, loader in live_files().items():
+        path = CONTENT / name
+        if not path.exists():
+            continue
+        _data, error = load_yaml(path.read_text(encoding="utf-8"), name)
+        if error is not None:
+            problems.append(error)
+            continue
+        try:
+            loader(path)
+        except Exception as failure:  # noqa: BLE001 - any refusal of the live loader is the editor's to fix
+            detail = f"{type(failure).__name__}: {short(str(failure), 120)}"
+            problem(name, "unusable",
+                    f"filen kan inte användas ({detail}) — chatten fortsätter med den förra versionen; rätta enligt "
+                    "förklaringen överst i filen",
+                    f"the file cannot be used ({detail}) — the chat keeps its previous version; fix it as the "
+                    "comment at the top of the file explains")
 
 
 def check_form_rules() -> None:
@@ -256,6 +294,7 @@ def read_baseline() -> Dict[str, Set[str]]:
 
 def main() -> int:
     snapshot = check_answers()
+    check_live_files()
     check_training_data(read_baseline())
     check_form_rules()
     unknown = check_rules()

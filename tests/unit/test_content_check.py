@@ -124,3 +124,12 @@ def test_a_misspelt_response_in_a_rule_is_named_with_its_line(content_copy):
     result = run_check(content_copy)
     assert result.returncode == 1
     assert f"data/rules/knowledge.yml:{line}: {misspelt} finns inte i domain.yml (menade du {name}?)" in result.stdout
+
+
+def test_a_misspelt_concept_in_the_danger_rules_is_refused(content_copy):
+    patterns = content_copy / "bot/content/danger_patterns.yml"
+    text = patterns.read_text(encoding="utf-8")
+    patterns.write_text(text.replace("{all: [attack, now]", "{all: [atack, now]", 1), encoding="utf-8")
+    result = run_check(content_copy)
+    assert result.returncode == 1
+    assert "bot/content/danger_patterns.yml: filen kan inte användas" in result.stdout and "'atack'" in result.stdout

@@ -88,3 +88,17 @@ def test_patterns_are_folded_like_messages(tmp_path):
     rules = patterns.load(path)
     assert rules.first_match_in("HAN SLÅR MIG NU") == "r"
     assert rules.first_match_in("han slår mig hela dagen nu") is None  # outside the window
+
+
+def test_a_misspelt_concept_keeps_the_previous_patterns_live(tmp_path):
+    import time
+    from pathlib import Path
+
+    ROOT = Path(__file__).resolve().parents[2]
+    copy = tmp_path / "danger_patterns.yml"
+    text = (ROOT / "bot/content/danger_patterns.yml").read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    good = patterns.load(copy)
+    time.sleep(0.01)
+    copy.write_text(text.replace("{all: [attack, now]", "{all: [atack, now]", 1), encoding="utf-8")
+    assert patterns.load(copy) is good  # never an error while a resident's message is read
