@@ -37,3 +37,22 @@ def test_changed_answer_and_fact_are_live_without_restart(client, state_dir):
     finally:
         facts["kvinnofridslinjen_phone"]["value"] = original
         facts_file.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_dir):
+    """The widget's bundled emergency numbers (its offline notice) follow the facts file."""
+    facts_file = state_dir / "facts.yml"
+    facts = yaml.safe_load(facts_file.read_text(encoding="utf-8"))
+    original = facts["city_contact_centre_phone"]["value"]
+    status, script, headers = client.request("GET", "/widget/widget.js")
+    assert status == 200 and f'"city_contact_centre_phone": "{original}"' in script
+    assert headers["Cache-Control"] == "no-store" and headers["Content-Type"].startswith("application/javascript")
+    facts["city_contact_centre_phone"]["value"] = "08-123 45 67"
+    time.sleep(0.05)
+    facts_file.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
+    try:
+        _, script, _ = client.request("GET", "/widget/widget.js")
+        assert '"city_contact_centre_phone": "08-123 45 67"' in script and original not in script
+    finally:
+        facts["city_contact_centre_phone"]["value"] = original
+        facts_file.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
