@@ -234,14 +234,28 @@ function bubble(from, text, lang, dir) {
   return b;
 }
 function buttons(list, lang) {
-  const box = el('div', 'trygg-buttons', { lang: lang });
+  const box = el('div', 'trygg-buttons', { lang: lang, 'data-testid': 'bot-buttons' });
   list.forEach(x => {
     if (!x || typeof x.title !== 'string' || typeof x.payload !== 'string') return;
     const b = el('button', 'trygg-btn', { type: 'button', dir: 'auto', 'data-testid': 'bot-button' }, x.title);
-    b.addEventListener('click', () => send(x.payload, x.title));
+    b.addEventListener('click', () => { if (!box.hasAttribute('data-answered')) send(x.payload, x.title, b); });
     box.append(b);
   });
   if (box.firstChild) log.append(box);
+}
+// A row of buttons answers once: after a click (or a typed reply) every open row is disabled,
+// the chosen button marked, so no answer (feedback, a booking step) can be sent twice.
+function settle(chosen) {
+  log.querySelectorAll('.trygg-buttons:not([data-answered])').forEach(box => {
+    const hadFocus = box.contains(document.activeElement);
+    box.setAttribute('data-answered', '');
+    box.querySelectorAll('button').forEach(b => {
+      b.disabled = true;
+      b.setAttribute('aria-disabled', 'true');
+      if (b === chosen) { b.classList.add('trygg-chosen'); b.setAttribute('aria-pressed', 'true'); }
+    });
+    if (hadFocus) log.focus(); // not lost to <body>; the answer arrives here
+  });
 }
 function render(list) {
   const p = parse(list);
@@ -262,10 +276,11 @@ function render(list) {
 }
 
 // ---- conversation
-function send(payload, shown) {
+function send(payload, shown, chosen) {
   if (S.busy) return false;
   S.failed = null; S.fresh = false;
   dismissIdle(); drop(N.retry); drop(N.error); drop(N.cleared);
+  settle(chosen);
   S.lastUser = bubble('user', shown, S.lang, 'auto');
   deliver(payload, shown, S.lastUser);
   return true;
