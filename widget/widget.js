@@ -66,6 +66,8 @@ const DELAYS = [2, 4, 8]; // seconds between the quiet retries after a network f
 const TIMEOUT_MS = 10000;
 // URLs (group 1) and Swedish phone numbers (group 2): short numbers (112, 114 14, 116 xxx, 1177), 0…, +46 …
 const RICH = /(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]]|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu)\b(?:\/[^\s<>"]*[^\s<>".,;:!?)\]])?)|((?:\+46[- ]?|\b0)\d{1,3}[- ]?\d{2,3}(?:[- ]?\d{2,3}){1,3}\b|\b(?:112|114 ?14|116 ?\d{3}|1177)\b)/gi;
+// A booking's reference code (bot/storage/bookings.py: 4+4 of A–Z and 2–9 without I and O): case-sensitive.
+const REF = /\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b/g;
 
 // ---- configuration: script attributes, and window.TryggChatConfig for tests
 const script = document.currentScript || document.querySelector('script[data-trygg-chat]');
@@ -80,7 +82,7 @@ const apiUrl = new URL('/api/chat', src).href;
 
 // Everything about the conversation lives here and in the DOM, nowhere else.
 const S = { id: uuid(), lang: pageLang, picked: false, busy: false, gen: 0, ctrl: null, failed: null,
-  last: Date.now(), warnAt: 0, fresh: false, lastUser: null };
+  last: Date.now(), warnAt: 0, fresh: false, lastUser: null, anchor: null };
 const N = {}; // visible notices by kind: idle, offline, error, retry, cleared
 const bound = []; // [node, label key, attribute or undefined]
 
@@ -154,17 +156,30 @@ function t(key) {
     name === 's' ? String(Math.round(warnMs / 1000)) : (FACTS[name] || m));
 }
 // Text -> DOM, never innerHTML: numbers and URLs in <bdi dir="ltr"> so they read right in RTL.
-function rich(node, text, links) {
+// In bot text (bot = true) phone numbers are tel: links and reference codes are emphasised.
+function rich(node, text, bot) {
   node.textContent = '';
   let at = 0, m;
   RICH.lastIndex = 0;
   while ((m = RICH.exec(text))) {
-    node.append(text.slice(at, m.index));
+    plain(node, text.slice(at, m.index), bot);
     const bdi = el('bdi', null, { dir: 'ltr' });
-    if (m[2] && links) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
+    if (m[2] && bot) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
     else bdi.textContent = m[0];
     node.append(bdi);
     at = RICH.lastIndex;
+  }
+  plain(node, text.slice(at), bot);
+}
+function plain(node, text, bot) {
+  let at = 0, m;
+  REF.lastIndex = 0;
+  while (bot && (m = REF.exec(text))) {
+    node.append(text.slice(at, m.index));
+    const bdi = el('bdi', null, { dir: 'ltr' });
+    bdi.append(el('strong', 'trygg-ref', { 'data-testid': 'reference-code' }, m[0]));
+    node.append(bdi);
+    at = REF.lastIndex;
   }
   node.append(text.slice(at));
 }
@@ -263,16 +278,26 @@ function render(list) {
   // The server answers in another language than the one picked only when the resident asked
   // for it ("can you answer in English?"): adopt it, so the next message does not undo it.
   if (p.lang && p.lang !== S.lang) { setLang(p.lang); select.value = p.lang; }
+  let anchor = null;
   p.items.forEach(it => {
     const c = it.c || {};
     const lang = LABELS[c.language] ? c.language : S.lang;
     if (it.text) {
       const b = bubble('bot', it.text, lang, c.direction === 'rtl' || c.direction === 'ltr' ? c.direction : 'auto');
       if (c.priority === 'emergency') { b.classList.add('trygg-emergency'); b.setAttribute('role', 'alert'); }
+      if (b.querySelector('.trygg-ref')) anchor = b;
     }
     if (it.buttons.length) buttons(it.buttons, lang);
   });
+  // A booking confirmation keeps its top (and the reference code the resident needs to cancel)
+  // in view, even when a question follows it; otherwise the newest message is shown.
+  // Held until the resident sends again, and again when the panel is reopened.
+  S.anchor = anchor;
+  keepInView();
+}
+function keepInView() {
   scroll();
+  if (S.anchor) log.scrollTop -= log.getBoundingClientRect().top - S.anchor.getBoundingClientRect().top + 8;
 }
 
 // ---- conversation
@@ -281,6 +306,7 @@ function send(payload, shown, chosen) {
   S.failed = null; S.fresh = false;
   dismissIdle(); drop(N.retry); drop(N.error); drop(N.cleared);
   settle(chosen);
+  S.anchor = null;
   S.lastUser = bubble('user', shown, S.lang, 'auto');
   deliver(payload, shown, S.lastUser);
   return true;
@@ -326,7 +352,7 @@ function fail(payload, shown, mine) {
 function reset(showCleared) {
   S.gen++;
   if (S.ctrl) S.ctrl.abort();
-  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.last = Date.now();
+  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.anchor = null; S.last = Date.now();
   log.textContent = ''; input.value = ''; typing.hidden = true;
   Object.keys(N).forEach(k => drop(N[k]));
   S.fresh = !!showCleared;
@@ -342,7 +368,7 @@ function toggle(open) {
   launcher.setAttribute('aria-expanded', String(open));
   root.classList.toggle('trygg-open', open);
   (open ? input : launcher).focus();
-  if (open) scroll();
+  if (open) keepInView();
 }
 
 // ---- idle: warn after idleMs without activity, clear warnMs later

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from booking_steps import FICTION_PHONE, START
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.stack
@@ -53,6 +54,26 @@ def choose(page, title=None):
     (buttons.filter(has_text=re.compile(f"^{re.escape(title)}$")) if title else buttons).first.click()
     expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
     page.wait_for_timeout(300)
+
+
+def book_a_callback(page, n):
+    """The whole booking form through the widget, as a resident clicks it (scripts/booking_steps.py)."""
+    send(page, START["sv"])
+    for title in ("RVC Innerstan", None, "Vardagar förmiddag", "Nej", "Nej", "Ja", "Svenska", "Nej"):
+        choose(page, title)
+    send(page, FICTION_PHONE.format(n=n))
+    choose(page, "Ja, boka")
+
+
+IN_VIEW = """(node) => {
+    const r = node.getBoundingClientRect();
+    const log = node.closest('[data-testid=messages]').getBoundingClientRect();
+    return r.height > 0 && r.top >= Math.max(log.top, 0) && r.bottom <= Math.min(log.bottom, innerHeight);
+}"""
+CONFIRMATION_TOP_IN_VIEW = """(code) => {
+    const log = code.closest('[data-testid=messages]').getBoundingClientRect();
+    return code.closest('[data-testid=message]').getBoundingClientRect().top >= Math.max(log.top, 0);
+}"""
 
 
 def test_a_whole_swedish_conversation(page, client):
@@ -182,3 +203,19 @@ def test_a_typed_reply_closes_the_open_button_rows(page, client):
         expect(button).to_be_disabled()
     assert page.locator("[data-testid=bot-buttons][data-answered] .trygg-chosen").count() == 0
 
+
+# Heights at which the confirmation and the feedback question after it do not both fit: a
+# laptop with the browser's bars, a phone in a short window.
+@pytest.mark.parametrize("width, height", [(1280, 640), (390, 520)])
+def test_the_reference_code_stays_in_view_after_a_booking(page, client, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_widget(page, client)
+    book_a_callback(page, n=60 + width % 37)
+    code = page.get_by_test_id("reference-code").last
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code.inner_text())
+    assert open_buttons(page).count() == 3  # the feedback question came after the confirmation
+    assert code.evaluate(IN_VIEW)
+    assert code.evaluate(CONFIRMATION_TOP_IN_VIEW)
+    page.get_by_test_id("close").click()
+    page.get_by_test_id("launcher").click()
+    assert code.evaluate(IN_VIEW)  # still there when the panel is opened again
