@@ -6,6 +6,7 @@ change reaches the widget with no code change, and the widget still carries them
 server is down later.
 """
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Dict
@@ -19,6 +20,7 @@ from bot.errors import ApiError
 from bot.reloading import FileCache
 
 bp = Blueprint("demo")
+logger = logging.getLogger(__name__)
 WIDGET_FILES = {"widget.js": "application/javascript", "widget.css": "text/css", "demo.html": "text/html"}
 # In widget.js: `const FACTS = {/* facts.yml */};`, replaced by the facts its labels name.
 FACTS_MARK = "{/* facts.yml */}"
@@ -57,8 +59,12 @@ def widget_script(path: Path, facts_file: Path) -> str:
 def widget_facts(script: str, facts_file: Path) -> Dict[str, str]:
     """{fact key: value} for every ``{placeholder}`` in the script that the facts file has."""
     known = facts(facts_file)
-    # ensure_ascii: every value is a plain JS string literal, whatever an editor typed.
-    return {key: str(known[key]["value"]) for key in set(FACT_PLACEHOLDER.findall(script)) if key in known}
+    named = set(FACT_PLACEHOLDER.findall(script)) - {"s"}  # {s}: the idle notice's seconds
+    if named - known.keys():
+        # The widget would show the key instead of the number: say which fact an editor removed.
+        logger.error("widget.js names facts missing from the facts file: %s", ", ".join(sorted(named - known.keys())))
+    # json.dumps (ensure_ascii): every value is a plain JS string literal, whatever an editor typed.
+    return {key: str(known[key]["value"]) for key in named & known.keys()}
 
 
 def _read(path: Path) -> str:
