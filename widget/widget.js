@@ -6,7 +6,7 @@
 'use strict';
 if (document.querySelector('.trygg-root')) return;
 
-// ---- labels: the widget's own texts. {placeholders} are facts (FACTS), the same in every language
+// ---- labels: the widget's own texts. A fact's key in braces is its value (FACTS), the same in every language
 const LABELS = {
   sv: {
     launcher: 'Chatta med oss', title: 'Trygg chatt', placeholder: 'Skriv ditt meddelande', send: 'Skicka',

@@ -34,6 +34,12 @@ def test_the_offline_notice_in_every_widget_language_names_the_facts_by_key():
             assert facts[key]["value"] not in text  # a number written out could drift from the facts
 
 
+def test_every_fact_the_widget_names_is_in_the_facts_file():
+    named = set(FACT_PLACEHOLDER.findall(WIDGET.read_text(encoding="utf-8"))) - {"s"}  # {s}: seconds
+    assert named == set(BUNDLED)
+    assert named <= set(yaml.safe_load(FACTS.read_text(encoding="utf-8")))
+
+
 def test_the_served_widget_carries_the_facts_files_numbers():
     served = widget_script(WIDGET, FACTS)
     assert FACTS_MARK not in served
