@@ -46,7 +46,8 @@ def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_
     original = facts["city_contact_centre_phone"]["value"]
     status, script, headers = client.request("GET", "/widget/widget.js")
     assert status == 200 and f'"city_contact_centre_phone": "{original}"' in script
-    assert headers["Cache-Control"] == "no-store" and headers["Content-Type"].startswith("application/javascript")
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert headers["cache-control"] == "no-store" and headers["content-type"].startswith("application/javascript")
     facts["city_contact_centre_phone"]["value"] = "08-123 45 67"
     time.sleep(0.05)
     facts_file.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
