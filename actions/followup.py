@@ -3,7 +3,7 @@ aggregate daily counters (bot/storage/statistics.py). Nothing here records a con
 Counts go through the same in-memory buffer as the web app's (bot/followup.py), written every
 few seconds by actions/server.py, so no action waits for a database write.
 """
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted
@@ -49,15 +49,36 @@ class ActionRecordFeedback(Action):
         picked = choice(tracker)
         language = language_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "feedback" and picked in FEEDBACK:
-            count("feedback:" + picked, language)
-            if picked == "yes":
-                dispatcher.utter_message(response="utter_feedback_thanks")
-            else:
-                dispatcher.utter_message(response="utter_ask_improvement")
-        elif intent == "improvement" and picked in IMPROVEMENTS:
-            count("improvement:" + picked, language)
+        answers = {"feedback": FEEDBACK, "improvement": IMPROVEMENTS}.get(intent or "", ())
+        if picked not in answers or answered_before(tracker.events, intent, answers):
+            # A replayed button (a second click, a resent request) is thanked, never counted
+            # again: the figures count conversations that answered, not clicks.
             dispatcher.utter_message(response="utter_feedback_thanks")
+            return []
+        count(f"{intent}:{picked}", language)
+        if intent == "feedback" and picked != "yes":
+            dispatcher.utter_message(response="utter_ask_improvement")
         else:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return []
+
+
+def answered_before(events: List[Dict[Text, Any]], intent: str, answers: Tuple[str, ...]) -> bool:
+    """Whether a message before the latest one in this session already answered ``intent`` with
+    one of ``answers`` (and so was counted). Reads the tracker only: nothing is kept beside it,
+    and a new session (after 30 minutes without activity) starts afresh."""
+    earlier = False
+    for event in reversed(events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") != "user":
+            continue
+        if not earlier:  # the message being answered now
+            earlier = True
+            continue
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == intent and any(
+                entity.get("entity") == "choice" and str(entity.get("value")) in answers
+                for entity in parse.get("entities") or []):
+            return True
+    return False

@@ -6,13 +6,13 @@
 'use strict';
 if (document.querySelector('.trygg-root')) return;
 
-// ---- labels: the widget's own texts; the numbers in "offline" are the same in every language
+// ---- labels: the widget's own texts. A fact's key in braces is its value (FACTS), the same in every language
 const LABELS = {
   sv: {
     launcher: 'Chatta med oss', title: 'Trygg chatt', placeholder: 'Skriv ditt meddelande', send: 'Skicka',
     close: 'Stäng chatten', exit: 'Lämna sidan snabbt', idle: 'Chatten rensas om {s} sekunder', cont: 'Fortsätt',
     cleared: 'Chatten har rensats', down: 'Chatten svarar inte just nu.',
-    offline: 'Akut fara: ring 112. Kvinnofridslinjen 020-50 50 50 (dygnet runt). Stockholms stads kontaktcenter 08-508 00 508.',
+    offline: 'Akut fara: ring {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (dygnet runt). Stockholms stads kontaktcenter {city_contact_centre_phone}.',
     error: 'Något gick fel. Försök igen.', retry: 'Försök igen', typing: 'Skriver…', lang: 'Språk',
     privacy: 'Vi sparar inte vem du är. Samtalet raderas här när du stänger sidan och hos oss efter 30 minuter utan aktivitet.', log: 'Meddelanden', you: 'Du'
   },
@@ -20,7 +20,7 @@ const LABELS = {
     launcher: 'Chat with us', placeholder: 'Write your message', send: 'Send',
     close: 'Close the chat', exit: 'Leave this page quickly', idle: 'The chat will be cleared in {s} seconds', cont: 'Continue',
     cleared: 'The chat has been cleared', down: 'The chat is not answering right now.',
-    offline: 'Acute danger: call 112. Kvinnofridslinjen 020-50 50 50 (24 hours). City of Stockholm contact centre 08-508 00 508.',
+    offline: 'Acute danger: call {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (24 hours). City of Stockholm contact centre {city_contact_centre_phone}.',
     error: 'Something went wrong. Please try again.', retry: 'Try again', typing: 'Typing…', lang: 'Language',
     privacy: 'We do not store who you are. The conversation is deleted here when you close the page, and on our side after 30 minutes without activity.', log: 'Messages', you: 'You'
   },
@@ -28,7 +28,7 @@ const LABELS = {
     launcher: 'تحدّث معنا', placeholder: 'اكتب رسالتك', send: 'إرسال',
     close: 'إغلاق الدردشة', exit: 'غادر الصفحة بسرعة', idle: 'سيتم مسح الدردشة خلال {s} ثانية', cont: 'متابعة',
     cleared: 'تم مسح الدردشة', down: 'الدردشة لا تستجيب الآن.',
-    offline: 'في حالة الخطر الداهم: اتصل بالرقم 112. خط Kvinnofridslinjen 020-50 50 50 (على مدار الساعة). مركز الاتصال في مدينة ستوكهولم 08-508 00 508.',
+    offline: 'في حالة الخطر الداهم: اتصل بالرقم {emergency_phone}. خط Kvinnofridslinjen {kvinnofridslinjen_phone} (على مدار الساعة). مركز الاتصال في مدينة ستوكهولم {city_contact_centre_phone}.',
     error: 'حدث خطأ ما. حاول مرة أخرى.', retry: 'حاول مرة أخرى', typing: 'يكتب…', lang: 'اللغة',
     privacy: 'لا نحفظ هويتك. تُحذف المحادثة هنا عند إغلاق الصفحة، ولدينا بعد 30 دقيقة من عدم النشاط.', log: 'الرسائل', you: 'أنت'
   },
@@ -36,7 +36,7 @@ const LABELS = {
     launcher: 'با ما گفتگو کنید', placeholder: 'پیام خود را بنویسید', send: 'ارسال',
     close: 'بستن گفتگو', exit: 'خروج سریع از صفحه', idle: 'گفتگو تا {s} ثانیه دیگر پاک می‌شود', cont: 'ادامه',
     cleared: 'گفتگو پاک شد', down: 'گفتگو در حال حاضر پاسخ نمی‌دهد.',
-    offline: 'خطر فوری: با 112 تماس بگیرید. Kvinnofridslinjen 020-50 50 50 (شبانه‌روزی). مرکز تماس شهر استکهلم 08-508 00 508.',
+    offline: 'خطر فوری: با {emergency_phone} تماس بگیرید. Kvinnofridslinjen {kvinnofridslinjen_phone} (شبانه‌روزی). مرکز تماس شهر استکهلم {city_contact_centre_phone}.',
     error: 'مشکلی پیش آمد. دوباره تلاش کنید.', retry: 'تلاش دوباره', typing: 'در حال نوشتن…', lang: 'زبان',
     privacy: 'ما هویت شما را ذخیره نمی‌کنیم. گفتگو با بستن صفحه اینجا پاک می‌شود و نزد ما پس از 30 دقیقه بی‌فعالیتی.', log: 'پیام‌ها', you: 'شما'
   },
@@ -44,7 +44,7 @@ const LABELS = {
     launcher: 'Nala sheekayso', placeholder: 'Qor fariintaada', send: 'Dir',
     close: 'Xir sheekada', exit: 'Si degdeg ah uga bax bogga', idle: 'Sheekada waa la tirtiri doonaa {s} ilbiriqsi kadib', cont: 'Sii wad',
     cleared: 'Sheekada waa la tirtiray', down: 'Sheekadu hadda ma jawaabayso.',
-    offline: 'Khatar degdeg ah: wac 112. Kvinnofridslinjen 020-50 50 50 (habeen iyo maalin). Xarunta xiriirka ee magaalada Stockholm 08-508 00 508.',
+    offline: 'Khatar degdeg ah: wac {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (habeen iyo maalin). Xarunta xiriirka ee magaalada Stockholm {city_contact_centre_phone}.',
     error: 'Wax baa khaldamay. Mar kale isku day.', retry: 'Mar kale isku day', typing: 'Wuu qorayaa…', lang: 'Luqadda',
     privacy: 'Ma kaydinno cidda aad tahay. Sheekada halkan waa la tirtiraa marka aad xirto bogga, annagana 30 daqiiqo kadib haddii aysan wax dhaqdhaqaaq ah jirin.', log: 'Fariimaha', you: 'Adiga'
   },
@@ -52,17 +52,22 @@ const LABELS = {
     launcher: 'Keskustele kanssamme', placeholder: 'Kirjoita viestisi', send: 'Lähetä',
     close: 'Sulje keskustelu', exit: 'Poistu sivulta nopeasti', idle: 'Keskustelu tyhjennetään {s} sekunnin kuluttua', cont: 'Jatka',
     cleared: 'Keskustelu on tyhjennetty', down: 'Keskustelu ei vastaa juuri nyt.',
-    offline: 'Välitön vaara: soita 112. Kvinnofridslinjen 020-50 50 50 (ympäri vuorokauden). Tukholman kaupungin asiakaspalvelu 08-508 00 508.',
+    offline: 'Välitön vaara: soita {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (ympäri vuorokauden). Tukholman kaupungin asiakaspalvelu {city_contact_centre_phone}.',
     error: 'Jokin meni vikaan. Yritä uudelleen.', retry: 'Yritä uudelleen', typing: 'Kirjoittaa…', lang: 'Kieli',
     privacy: 'Emme tallenna henkilöllisyyttäsi. Keskustelu poistetaan täältä, kun suljet sivun, ja meiltä 30 minuutin käyttämättömyyden jälkeen.', log: 'Viestit', you: 'Sinä'
   }
 };
+// The facts the labels name, filled in from bot/content/facts.yml by the web app each time it
+// serves this file (bot/routes/demo.py): the page then has the numbers even if the server goes down.
+const FACTS = {/* facts.yml */};
 const NAMES = { sv: 'Svenska', en: 'English', ar: 'العربية', fa: 'فارسی', so: 'Soomaali', fi: 'Suomi' };
 const RTL = { ar: 1, fa: 1 };
 const DELAYS = [2, 4, 8]; // seconds between the quiet retries after a network failure
 const TIMEOUT_MS = 10000;
-// URLs (group 1) and Swedish phone numbers (group 2): 112, 114 14, 116 111, 1177, 020-50 50 50, 08-508 00 508, +46 8 ...
+// URLs (group 1) and Swedish phone numbers (group 2): short numbers (112, 114 14, 116 xxx, 1177), 0…, +46 …
 const RICH = /(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]]|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu)\b(?:\/[^\s<>"]*[^\s<>".,;:!?)\]])?)|((?:\+46[- ]?|\b0)\d{1,3}[- ]?\d{2,3}(?:[- ]?\d{2,3}){1,3}\b|\b(?:112|114 ?14|116 ?\d{3}|1177)\b)/gi;
+// A booking's reference code (bot/storage/bookings.py: 4+4 of A–Z and 2–9 without I and O): case-sensitive.
+const REF = /\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b/g;
 
 // ---- configuration: script attributes, and window.TryggChatConfig for tests
 const script = document.currentScript || document.querySelector('script[data-trygg-chat]');
@@ -77,7 +82,7 @@ const apiUrl = new URL('/api/chat', src).href;
 
 // Everything about the conversation lives here and in the DOM, nowhere else.
 const S = { id: uuid(), lang: pageLang, picked: false, busy: false, gen: 0, ctrl: null, failed: null,
-  last: Date.now(), warnAt: 0, fresh: false, lastUser: null };
+  last: Date.now(), warnAt: 0, fresh: false, lastUser: null, anchor: null };
 const N = {}; // visible notices by kind: idle, offline, error, retry, cleared
 const bound = []; // [node, label key, attribute or undefined]
 
@@ -147,20 +152,34 @@ function el(tag, cls, attrs, text) {
 }
 function bind(node, key, attr) { bound.push([node, key, attr]); return node; }
 function t(key) {
-  return (LABELS[S.lang][key] || LABELS.sv[key]).replace('{s}', String(Math.round(warnMs / 1000)));
+  return (LABELS[S.lang][key] || LABELS.sv[key]).replace(/\{(\w+)\}/g, (m, name) =>
+    name === 's' ? String(Math.round(warnMs / 1000)) : (FACTS[name] || m));
 }
 // Text -> DOM, never innerHTML: numbers and URLs in <bdi dir="ltr"> so they read right in RTL.
-function rich(node, text, links) {
+// In bot text (bot = true) phone numbers are tel: links and reference codes are emphasised.
+function rich(node, text, bot) {
   node.textContent = '';
   let at = 0, m;
   RICH.lastIndex = 0;
   while ((m = RICH.exec(text))) {
-    node.append(text.slice(at, m.index));
+    plain(node, text.slice(at, m.index), bot);
     const bdi = el('bdi', null, { dir: 'ltr' });
-    if (m[2] && links) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
+    if (m[2] && bot) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
     else bdi.textContent = m[0];
     node.append(bdi);
     at = RICH.lastIndex;
+  }
+  plain(node, text.slice(at), bot);
+}
+function plain(node, text, bot) {
+  let at = 0, m;
+  REF.lastIndex = 0;
+  while (bot && (m = REF.exec(text))) {
+    node.append(text.slice(at, m.index));
+    const bdi = el('bdi', null, { dir: 'ltr' });
+    bdi.append(el('strong', 'trygg-ref', { 'data-testid': 'reference-code' }, m[0]));
+    node.append(bdi);
+    at = REF.lastIndex;
   }
   node.append(text.slice(at));
 }
@@ -230,14 +249,28 @@ function bubble(from, text, lang, dir) {
   return b;
 }
 function buttons(list, lang) {
-  const box = el('div', 'trygg-buttons', { lang: lang });
+  const box = el('div', 'trygg-buttons', { lang: lang, 'data-testid': 'bot-buttons' });
   list.forEach(x => {
     if (!x || typeof x.title !== 'string' || typeof x.payload !== 'string') return;
     const b = el('button', 'trygg-btn', { type: 'button', dir: 'auto', 'data-testid': 'bot-button' }, x.title);
-    b.addEventListener('click', () => send(x.payload, x.title));
+    b.addEventListener('click', () => { if (!box.hasAttribute('data-answered')) send(x.payload, x.title, b); });
     box.append(b);
   });
   if (box.firstChild) log.append(box);
+}
+// A row of buttons answers once: after a click (or a typed reply) every open row is disabled,
+// the chosen button marked, so no answer (feedback, a booking step) can be sent twice.
+function settle(chosen) {
+  log.querySelectorAll('.trygg-buttons:not([data-answered])').forEach(box => {
+    const hadFocus = box.contains(document.activeElement);
+    box.setAttribute('data-answered', '');
+    box.querySelectorAll('button').forEach(b => {
+      b.disabled = true;
+      b.setAttribute('aria-disabled', 'true');
+      if (b === chosen) { b.classList.add('trygg-chosen'); b.setAttribute('aria-pressed', 'true'); }
+    });
+    if (hadFocus) log.focus(); // not lost to <body>; the answer arrives here
+  });
 }
 function render(list) {
   const p = parse(list);
@@ -245,23 +278,35 @@ function render(list) {
   // The server answers in another language than the one picked only when the resident asked
   // for it ("can you answer in English?"): adopt it, so the next message does not undo it.
   if (p.lang && p.lang !== S.lang) { setLang(p.lang); select.value = p.lang; }
+  let anchor = null;
   p.items.forEach(it => {
     const c = it.c || {};
     const lang = LABELS[c.language] ? c.language : S.lang;
     if (it.text) {
       const b = bubble('bot', it.text, lang, c.direction === 'rtl' || c.direction === 'ltr' ? c.direction : 'auto');
       if (c.priority === 'emergency') { b.classList.add('trygg-emergency'); b.setAttribute('role', 'alert'); }
+      if (b.querySelector('.trygg-ref')) anchor = b;
     }
     if (it.buttons.length) buttons(it.buttons, lang);
   });
+  // A booking confirmation keeps its top (and the reference code the resident needs to cancel)
+  // in view, even when a question follows it; otherwise the newest message is shown.
+  // Held until the resident sends again, and again when the panel is reopened.
+  S.anchor = anchor;
+  keepInView();
+}
+function keepInView() {
   scroll();
+  if (S.anchor) log.scrollTop -= log.getBoundingClientRect().top - S.anchor.getBoundingClientRect().top + 8;
 }
 
 // ---- conversation
-function send(payload, shown) {
+function send(payload, shown, chosen) {
   if (S.busy) return false;
   S.failed = null; S.fresh = false;
   dismissIdle(); drop(N.retry); drop(N.error); drop(N.cleared);
+  settle(chosen);
+  S.anchor = null;
   S.lastUser = bubble('user', shown, S.lang, 'auto');
   deliver(payload, shown, S.lastUser);
   return true;
@@ -307,7 +352,7 @@ function fail(payload, shown, mine) {
 function reset(showCleared) {
   S.gen++;
   if (S.ctrl) S.ctrl.abort();
-  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.last = Date.now();
+  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.anchor = null; S.last = Date.now();
   log.textContent = ''; input.value = ''; typing.hidden = true;
   Object.keys(N).forEach(k => drop(N[k]));
   S.fresh = !!showCleared;
@@ -323,7 +368,7 @@ function toggle(open) {
   launcher.setAttribute('aria-expanded', String(open));
   root.classList.toggle('trygg-open', open);
   (open ? input : launcher).focus();
-  if (open) scroll();
+  if (open) keepInView();
 }
 
 // ---- idle: warn after idleMs without activity, clear warnMs later

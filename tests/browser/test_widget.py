@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from booking_steps import FICTION_PHONE, START
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.stack
@@ -40,6 +41,39 @@ def send(page, text):
 
 def bot_texts(page):
     return page.locator('[data-testid=message][data-from=bot]').all_inner_texts()
+
+
+def open_buttons(page):
+    return page.locator("[data-testid=bot-buttons]:not([data-answered]) [data-testid=bot-button]")
+
+
+def choose(page, title=None):
+    """Click a button of the rows not yet answered (the first one, or the one named ``title``)."""
+    count = page.locator('[data-testid=message][data-from=bot]').count()
+    buttons = open_buttons(page)
+    (buttons.filter(has_text=re.compile(f"^{re.escape(title)}$")) if title else buttons).first.click()
+    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    page.wait_for_timeout(300)
+
+
+def book_a_callback(page, n):
+    """The whole booking form through the widget, as a resident clicks it (scripts/booking_steps.py)."""
+    send(page, START["sv"])
+    for title in ("RVC Innerstan", None, "Vardagar förmiddag", "Nej", "Nej", "Ja", "Svenska", "Nej"):
+        choose(page, title)
+    send(page, FICTION_PHONE.format(n=n))
+    choose(page, "Ja, boka")
+
+
+IN_VIEW = """(node) => {
+    const r = node.getBoundingClientRect();
+    const log = node.closest('[data-testid=messages]').getBoundingClientRect();
+    return r.height > 0 && r.top >= Math.max(log.top, 0) && r.bottom <= Math.min(log.bottom, innerHeight);
+}"""
+CONFIRMATION_TOP_IN_VIEW = """(code) => {
+    const log = code.closest('[data-testid=messages]').getBoundingClientRect();
+    return code.closest('[data-testid=message]').getBoundingClientRect().top >= Math.max(log.top, 0);
+}"""
 
 
 def test_a_whole_swedish_conversation(page, client):
@@ -121,14 +155,67 @@ def test_server_down_still_shows_emergency_numbers(page, client):
     assert "112" in notice.inner_text() and "020-50 50 50" in notice.inner_text()
 
 
-@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("width", [1280, 390, 320])
 def test_open_widget_has_no_wcag_aa_violations(page, client, width):
     open_widget(page, client, width=width)
     send(page, "hej")
+    choose(page)  # an answered row (disabled buttons, the chosen one marked) is checked too
     page.evaluate(AXE.read_text())
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert violations == []
     if width == 320:
         screenshot(page, "widget-mobile.png")
+
+
+def test_an_answered_button_row_cannot_answer_again(page, client):
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.url.endswith("/api/chat") else None)
+    open_widget(page, client)
+    send(page, "tack")
+    row = page.locator("[data-testid=bot-buttons]").last
+    yes, other = row.get_by_test_id("bot-button").first, row.get_by_test_id("bot-button").last
+    before = len(posts)
+    yes.click()
+    yes.evaluate("b => b.click()")  # a second click, and another answer, while the first is on its way
+    other.evaluate("b => b.click()")
+    expect(page.locator("[data-testid=message][data-from=user]")).to_have_count(2)
+    page.wait_for_timeout(1000)
+    yes.evaluate("b => b.click()")  # and after the answer came
+    page.wait_for_timeout(500)
+    assert len(posts) - before == 1
+    assert page.locator("[data-testid=message][data-from=user]").count() == 2
+    for button in row.get_by_test_id("bot-button").all():
+        expect(button).to_be_disabled()
+        assert button.get_attribute("aria-disabled") == "true"
+    assert yes.get_attribute("aria-pressed") == "true" and "trygg-chosen" in yes.get_attribute("class")
+    assert other.get_attribute("aria-pressed") is None
+
+
+def test_a_typed_reply_closes_the_open_button_rows(page, client):
+    open_widget(page, client)
+    send(page, "hej")
+    assert open_buttons(page).count() > 0
+    send(page, "vart kan jag vända mig?")
+    assert page.locator("[data-testid=bot-buttons][data-answered]").count() > 0
+    for button in page.locator("[data-testid=bot-buttons][data-answered] [data-testid=bot-button]").all():
+        expect(button).to_be_disabled()
+    assert page.locator("[data-testid=bot-buttons][data-answered] .trygg-chosen").count() == 0
+
+
+# Heights at which the confirmation and the feedback question after it do not both fit: a
+# laptop with the browser's bars, a phone in a short window.
+@pytest.mark.parametrize("width, height", [(1280, 640), (390, 520)])
+def test_the_reference_code_stays_in_view_after_a_booking(page, client, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_widget(page, client)
+    book_a_callback(page, n=60 + width % 37)
+    code = page.get_by_test_id("reference-code").last
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code.inner_text())
+    assert open_buttons(page).count() == 3  # the feedback question came after the confirmation
+    assert code.evaluate(IN_VIEW)
+    assert code.evaluate(CONFIRMATION_TOP_IN_VIEW)
+    page.get_by_test_id("close").click()
+    page.get_by_test_id("launcher").click()
+    assert code.evaluate(IN_VIEW)  # still there when the panel is opened again

@@ -137,3 +137,22 @@ def test_an_unterminated_po_string_keeps_the_whole_answer(stack, client, state_d
         assert 'data-code="po_quote"' in answers_page(stack, editor)
     finally:
         save(po, original)
+
+
+def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_dir):
+    """The widget's bundled emergency numbers (its offline notice) follow the facts file."""
+    facts_file = state_dir / "facts.yml"
+    original_text = facts_file.read_text(encoding="utf-8")
+    original = yaml.safe_load(original_text)["city_contact_centre_phone"]["value"]
+    status, script, headers = client.request("GET", "/widget/widget.js")
+    assert status == 200 and f'"city_contact_centre_phone": "{original}"' in script
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert headers["cache-control"] == "no-store" and headers["content-type"].startswith("application/javascript")
+    changed = original_text.replace(f'"{original}"', '"08-123 45 67"', 1)
+    assert changed != original_text
+    save(facts_file, changed)
+    try:
+        _, script, _ = client.request("GET", "/widget/widget.js")
+        assert '"city_contact_centre_phone": "08-123 45 67"' in script and original not in script
+    finally:
+        save(facts_file, original_text)

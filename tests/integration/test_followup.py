@@ -80,3 +80,26 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     for sender in senders:
         assert sender not in stored
     assert "Tensta" not in stored and "tack" not in stored
+
+
+def test_a_replayed_feedback_answer_is_counted_once(client, state_dir):
+    """A second click or a resent request with the same answer, in the same conversation, is
+    thanked but not counted again; so is a second improvement answer."""
+    before = counters(state_dir)
+    sender = str(uuid.uuid4())
+    assert feedback_buttons(client.say("kiitos", sender=sender, language="fi"))
+    first = client.say(button("feedback", "no"), sender=sender, language="fi")
+    assert any(b["payload"].startswith("/improvement") for a in first for b in a.get("buttons", []))
+    again = client.say(button("feedback", "no"), sender=sender, language="fi")
+    assert texts(again) and not any(a.get("buttons") for a in again)  # thanked, not asked again
+    client.say(button("feedback", "yes"), sender=sender, language="fi")
+    client.say(button("improvement", "other"), sender=sender, language="fi")
+    client.say(button("improvement", "other"), sender=sender, language="fi")
+
+    expected = Counter({("fi", "", "conversation_started"): 1, ("fi", "", "feedback:no"): 1,
+                        ("fi", "", "improvement:other"): 1})
+    deadline = time.monotonic() + 20
+    while counters(state_dir) - before != expected and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)  # a second count would arrive with the next flush (TRYGG_COUNTER_FLUSH_S=1)
+    assert counters(state_dir) - before == expected
