@@ -37,10 +37,12 @@ class Content:
     domain_file: Path
     locales_dir: Path
     facts_file: Path
+    widget_script: Optional[Path] = None  # names facts too (its offline numbers)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Content":
-        return cls(settings.domain_file, settings.locales_dir, settings.facts_file)
+        return cls(settings.domain_file, settings.locales_dir, settings.facts_file,
+                   settings.widget_dir / "widget.js")
 
     def render(self, response: str, language: str, arguments: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """The message for ``response`` in ``language``, as Rasa's NLG endpoint contract wants it."""
@@ -78,7 +80,8 @@ class Content:
 
     @property
     def store(self) -> ContentStore:
-        return store_for(ContentFiles(self.domain_file, self.locales_dir, self.facts_file))
+        also = (self.widget_script,) if self.widget_script else ()
+        return store_for(ContentFiles(self.domain_file, self.locales_dir, self.facts_file, also_using_facts=also))
 
     def translate(self, language: str, source: str) -> str:
         """The live translation of a Swedish source text; the source itself when none is usable."""

@@ -53,12 +53,16 @@ class ContentFiles:
     locales_dir: Path
     facts_file: Path
     root: Path = ROOT  # problems name files relative to it
+    # Other files that name facts as {key} (the widget's offline numbers): a fact they use is
+    # kept like one the answers use.
+    also_using_facts: Tuple[Path, ...] = ()
 
     def catalog(self, language: str) -> Path:
         return self.locales_dir / language / "LC_MESSAGES" / "messages.po"
 
     def paths(self) -> List[Path]:
-        return [self.domain_file, self.facts_file] + [self.catalog(language) for language in LANGUAGES]
+        return ([self.domain_file, self.facts_file] + [self.catalog(language) for language in LANGUAGES]
+                + list(self.also_using_facts))
 
     def name(self, path: Path) -> str:
         if path.parent.parent.parent == self.locales_dir:
@@ -143,6 +147,11 @@ def _keep_facts_in_use(files: ContentFiles, responses: Dict[str, List[Dict[str, 
                        facts: Dict[str, Dict[str, Any]], previous: Snapshot, problems: List[Problem]) -> None:
     """A renamed or deleted fact that answers still use keeps its previous value."""
     used = {name for _response, source in rules.response_sources(responses) for name in rules.PLACEHOLDER.findall(source)}
+    for path in files.also_using_facts:
+        try:
+            used |= set(rules.PLACEHOLDER.findall(path.read_text(encoding="utf-8")))
+        except OSError:
+            pass
     for key in sorted(used - set(facts) - rules.ACTION_VALUES):
         if key in previous.facts:
             facts[key] = previous.facts[key]

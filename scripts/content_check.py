@@ -73,6 +73,21 @@ def check_answers() -> Snapshot:
     return snapshot
 
 
+def check_widget_facts(snapshot: Snapshot) -> None:
+    """The widget's offline notice names facts by key; the web app fills them in when it serves
+    the script (bot/routes/demo.py). A key missing here would show as {key} to a resident."""
+    from bot.routes.demo import FACT_PLACEHOLDER
+
+    script = (CONTENT / "widget" / "widget.js") if (CONTENT / "widget").exists() else ROOT / "widget" / "widget.js"
+    named = set(FACT_PLACEHOLDER.findall(script.read_text(encoding="utf-8"))) - {"s"}  # {s}: seconds
+    for key in sorted(named - set(snapshot.facts)):
+        problem("bot/content/facts.yml", "widget_fact",
+                f"widgeten visar {{{key}}} när servern inte svarar, men faktan {key} finns inte — lägg tillbaka "
+                f"{key} i bot/content/facts.yml",
+                f"the widget shows {{{key}}} when the server does not answer, but the fact {key} is missing — put "
+                f"{key} back in bot/content/facts.yml")
+
+
 def training_examples() -> Iterator[Tuple[str, str, str, str]]:
     """(file:line, language, intent, example text) for every example in data/nlu/."""
     for path in sorted((CONTENT / "data" / "nlu").rglob("*.yml")):
@@ -294,6 +309,7 @@ def read_baseline() -> Dict[str, Set[str]]:
 
 def main() -> int:
     snapshot = check_answers()
+    check_widget_facts(snapshot)
     check_live_files()
     check_training_data(read_baseline())
     check_form_rules()

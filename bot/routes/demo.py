@@ -15,7 +15,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, raw, redirect
 
-from bot.answers import facts
+from bot.answers import Content
 from bot.errors import ApiError
 from bot.reloading import FileCache
 
@@ -45,20 +45,21 @@ async def widget_file(request: Request, name: str) -> HTTPResponse:
     mime = WIDGET_FILES[name] + "; charset=utf-8"
     settings = request.app.ctx.settings
     if name == "widget.js":
-        script = widget_script(settings.widget_dir / name, settings.facts_file)
+        script = widget_script(settings.widget_dir / name, request.app.ctx.content)
         return raw(script.encode("utf-8"), content_type=mime)
     return await file(settings.widget_dir / name, mime_type=mime)
 
 
-def widget_script(path: Path, facts_file: Path) -> str:
-    """widget.js with the facts its labels name filled into ``FACTS``."""
+def widget_script(path: Path, content: Content) -> str:
+    """widget.js with the facts its labels name filled into ``FACTS`` (the live facts: an
+    editor's mistake in the facts file keeps the last good numbers, bot/content_store.py)."""
     script = _scripts.get(path)
-    return script.replace(FACTS_MARK, json.dumps(widget_facts(script, facts_file), sort_keys=True), 1)
+    return script.replace(FACTS_MARK, json.dumps(widget_facts(script, content), sort_keys=True), 1)
 
 
-def widget_facts(script: str, facts_file: Path) -> Dict[str, str]:
+def widget_facts(script: str, content: Content) -> Dict[str, str]:
     """{fact key: value} for every ``{placeholder}`` in the script that the facts file has."""
-    known = facts(facts_file)
+    known = content.snapshot().facts
     named = set(FACT_PLACEHOLDER.findall(script)) - {"s"}  # {s}: the idle notice's seconds
     if named - known.keys():
         # The widget would show the key instead of the number: say which fact an editor removed.

@@ -133,3 +133,12 @@ def test_a_misspelt_concept_in_the_danger_rules_is_refused(content_copy):
     result = run_check(content_copy)
     assert result.returncode == 1
     assert "bot/content/danger_patterns.yml: filen kan inte användas" in result.stdout and "'atack'" in result.stdout
+
+
+def test_a_fact_the_widget_needs_cannot_be_removed(content_copy):
+    facts = content_copy / "bot/content/facts.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("city_contact_centre_phone:", "kontaktcenter:"),
+                     encoding="utf-8")
+    result = run_check(content_copy)
+    assert result.returncode == 1
+    assert "widgeten visar {city_contact_centre_phone} när servern inte svarar" in result.stdout
