@@ -82,6 +82,8 @@ def web_only(tmp_path_factory):
                     extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state)),
                                "TRYGG_SITE_ORIGIN": SITE_ORIGIN, **GENEROUS_RATE})
     running.start(["web"])
-    wait_for_port(running.ports.web)
+    # The web app warms its language and danger detectors before it listens: seconds alone, far
+    # more on a machine busy with the rest of the suite.
+    wait_for_port(running.ports.web, timeout_s=120)
     yield running, Client(f"http://127.0.0.1:{running.ports.web}"), state
     running.stop()
