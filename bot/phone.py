@@ -53,3 +53,19 @@ def looks_like_phone_number(text: str) -> bool:
 
 def _digit_count(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
+
+
+def readable_phone_number(e164: str) -> str:
+    """A stored number as staff read it aloud and dial it: Swedish numbers in the national
+    form (070-174 06 55), others in the international form (+358 40 123 4567)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    kind = PhoneNumberFormat.NATIONAL if number.country_code == 46 else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, kind)
+
+
+def tel_uri(e164: str) -> str:
+    """A ``tel:`` link target (RFC 3966) for a stored E.164 number: digits and the leading + only."""
+    return "tel:" + "".join(ch for ch in e164 if ch.isdigit() or ch == "+")

@@ -136,10 +136,42 @@ def _easter(year: int) -> date:
 
 
 class ScheduleError(ValueError):
-    """A schedule change that would not make sense; the message says what to fix."""
+    """A schedule change that would not make sense. ``problems`` maps each form field
+    (``slot_minutes``, ``capacity``, ``hours_<day>``, ``closed_dates``) to what to fix, in Swedish,
+    so the console can show every problem beside its field at once."""
+
+    def __init__(self, problems: Dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {problem}" for field, problem in problems.items()))
+        self.problems = problems
 
 
 _PERIOD = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def schedule_problems(slot_minutes: Optional[int], capacity: Optional[int], hours: Dict[str, List[str]],
+                      closed_dates: Optional[List[str]] = None) -> Dict[str, str]:
+    """Every problem with one centre's schedule, by form field (empty when it can be saved).
+    ``None`` for a number means the field did not hold a whole number."""
+    problems = {}
+    if slot_minutes is None or not 5 <= slot_minutes <= 240:
+        problems["slot_minutes"] = "Skriv ett antal minuter mellan 5 och 240."
+    if capacity is None or not 1 <= capacity <= 50:
+        problems["capacity"] = "Skriv ett antal samtal mellan 1 och 50."
+    for day, periods in hours.items():
+        if day not in WEEKDAYS:
+            problems[f"hours_{day}"] = "Okänd veckodag."
+            continue
+        wrong = [period for period in periods if not _PERIOD.match(period) or period[:5] >= period[6:]]
+        if wrong:
+            problems[f"hours_{day}"] = (f"”{wrong[0]}” är ingen tid som 09:00-12:00 (början före slutet, "
+                                        "perioder åtskilda med komma).")
+    for day in closed_dates or []:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            problems["closed_dates"] = f"”{day}” är inget datum som 2026-12-28 (datum åtskilda med komma)."
+            break
+    return problems
 
 
 def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: Dict[str, List[str]],
@@ -147,21 +179,9 @@ def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: D
     """Write one centre's callback hours and closed days into schedule.yml (the header comment
     is kept; other centres and the city-wide closed days are left as they are)."""
     path = path or schedule_file()
-    if not 5 <= slot_minutes <= 240:
-        raise ScheduleError("slot length must be 5-240 minutes")
-    if not 1 <= capacity <= 50:
-        raise ScheduleError("capacity must be 1-50 calls per slot")
-    for day, periods in hours.items():
-        if day not in WEEKDAYS:
-            raise ScheduleError(f"unknown day {day}")
-        for period in periods:
-            if not _PERIOD.match(period) or period[:5] >= period[6:]:
-                raise ScheduleError(f"'{period}' is not a period like 09:00-12:00")
-    for day in closed_dates or []:
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise ScheduleError(f"'{day}' is not a date like 2026-12-28")
+    problems = schedule_problems(slot_minutes, capacity, hours, closed_dates)
+    if problems:
+        raise ScheduleError(problems)
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     data = yaml.safe_load(text)

@@ -20,7 +20,8 @@ from sanic.response import HTTPResponse, html, redirect
 from sqlalchemy.exc import IntegrityError
 
 from bot.places import centres
-from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
+from bot.phone import readable_phone_number, tel_uri
+from bot.schedule import WEEKDAYS, ScheduleError, load_schedule, save_centre_schedule, schedule_problems
 from bot.settings import LANGUAGES, ROOT, database_url
 from bot import followup_report, totp
 from bot.storage import staff as staff_repo
@@ -41,6 +42,8 @@ OUTCOME_LABELS = {"reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk
                   "wrong_number": "Fel nummer", "declined": "Avböjde"}
 SAFE_TIME_LABELS = {"chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
                     "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid"}
+LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska",
+                  "fi": "finska"}
 
 
 class ConsoleError(Exception):
@@ -82,11 +85,10 @@ async def index(request: Request) -> HTTPResponse:
     if member is None:
         return login_page(request)
     _require_setup_done(request, member)
-    today = datetime.now(load_schedule().zone).replace(hour=0, minute=0, second=0, microsecond=0)
     with session_scope(database_url()) as session:
-        rows = staff_repo.callback_list(session, member, as_utc(today))
+        rows = staff_repo.callback_list(session, member, as_utc(_start_of_today()))
     return page("list.html", request, member, rows=rows, centre_name=centres()[member.centre],
-                safe_labels=SAFE_TIME_LABELS, outcomes=OUTCOME_LABELS)
+                safe_labels=SAFE_TIME_LABELS, outcomes=OUTCOME_LABELS, claimed=request.args.get("claimed"))
 
 
 @bp.post("/login")
@@ -132,53 +134,98 @@ async def claim(request: Request, booking_id: str) -> HTTPResponse:
     member = require_member(request)
     with _booking_errors(), session_scope(database_url()) as session:
         staff_repo.claim(session, member, booking_id)
-    return redirect("/console/")
+    # Back on the list, focus lands on this booking's next step (show the number and call).
+    return redirect(f"/console/?claimed={booking_id}")
 
 
 @bp.post("/bookings/<booking_id:str>/reveal")
 async def reveal(request: Request, booking_id: str) -> HTTPResponse:
-    """Shows the number to the member who claimed the booking (audited)."""
+    """The call screen: the resident's safety answers first, then the number (audited)."""
     member = require_member(request)
     with _booking_errors(), session_scope(database_url()) as session:
+        booking = staff_repo.booking_for_call(session, member, booking_id)
         number = staff_repo.reveal_number(session, member, booking_id, request.app.ctx.cipher)
-    return page("reveal.html", request, member, number=number, booking_id=booking_id, outcomes=OUTCOME_LABELS)
+    return page("reveal.html", request, member, booking=booking, booking_id=booking_id, outcomes=OUTCOME_LABELS,
+                safe_labels=SAFE_TIME_LABELS, language_names=LANGUAGE_NAMES,
+                number=readable_phone_number(number) if number else None, tel=tel_uri(number) if number else None,
+                closing=staff_repo.CLOSING_OUTCOMES)
 
 
 @bp.post("/bookings/<booking_id:str>/outcome")
 async def outcome(request: Request, booking_id: str) -> HTTPResponse:
+    """Save a call attempt. Closing the call (and erasing the number) is the default: keeping
+    the number for another try must be chosen."""
     member = require_member(request)
     chosen = request.form.get("outcome", "")
     if chosen not in OUTCOME_LABELS:
         raise ConsoleError(400, "Välj ett utfall i listan.")
     with _booking_errors(), session_scope(database_url()) as session:
-        staff_repo.record_outcome(session, member, booking_id, chosen, close=request.form.get("close") == "1")
-    return redirect("/console/")
+        staff_repo.record_outcome(session, member, booking_id, chosen, close=request.form.get("after") != "keep")
+    return redirect(f"/console/handled?saved={booking_id}")
+
+
+@bp.get("/handled")
+async def handled_page(request: Request) -> HTTPResponse:
+    """What was saved (is the number erased?), and the centre's calls handled today, without numbers."""
+    member = require_member(request)
+    with session_scope(database_url()) as session:
+        rows = staff_repo.handled_since(session, member, as_utc(_start_of_today()))
+    saved = next((row for row in rows if row.id == request.args.get("saved")), None)
+    return page("handled.html", request, member, rows=rows, saved=saved, outcomes=OUTCOME_LABELS,
+                centre_name=centres()[member.centre])
 
 
 @bp.get("/schedule")
 async def schedule_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
-    schedule = load_schedule()
-    plan = schedule.centres[member.centre]
-    return page("schedule.html", request, member, plan=plan, centre_name=centres()[member.centre],
-                closed=sorted(plan.closed_dates), city_closed=sorted(schedule.closed_dates))
+    return _schedule_form(request, member, saved=request.args.get("saved") == "1")
 
 
 @bp.post("/schedule")
 async def schedule_save(request: Request) -> HTTPResponse:
+    """Save the centre's schedule; on a mistake the form comes back as typed, with each problem
+    beside its field."""
     member = require_lead(request)
     form = request.form
-    try:
-        hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()]
-                 for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-        closed = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
-        save_centre_schedule(member.centre, slot_minutes=int(form.get("slot_minutes", "")),
-                             capacity=int(form.get("capacity", "")), hours=hours, closed_dates=closed)
-    except (ValueError, ScheduleError) as error:
-        raise ConsoleError(400, f"Schemat sparades inte: {error}")
+    hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()] for day in WEEKDAYS}
+    closed = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
+    slot_minutes, capacity = _whole_number(form.get("slot_minutes", "")), _whole_number(form.get("capacity", ""))
+    problems = schedule_problems(slot_minutes, capacity, hours, closed)
+    if not problems:
+        try:
+            save_centre_schedule(member.centre, slot_minutes=slot_minutes, capacity=capacity, hours=hours,
+                                 closed_dates=closed)
+        except ScheduleError as error:
+            problems = error.problems
+    if problems:
+        typed = {field: form.get(field, "") for field in
+                 ["slot_minutes", "capacity", "closed_dates"] + [f"hours_{day}" for day in WEEKDAYS]}
+        return _schedule_form(request, member, typed=typed, problems=problems, status=400)
     with session_scope(database_url()) as session:
-        staff_repo.audit(session, member, "schedule_change", f"slot {form.get('slot_minutes')} min, capacity {form.get('capacity')}")
-    return redirect("/console/schedule")
+        staff_repo.audit(session, member, "schedule_change", f"slot {slot_minutes} min, capacity {capacity}")
+    return redirect("/console/schedule?saved=1")
+
+
+def _schedule_form(request: Request, member, typed=None, problems=None, saved: bool = False,
+                   status: int = 200) -> HTTPResponse:
+    schedule = load_schedule()
+    plan = schedule.centres[member.centre]
+    current = {"slot_minutes": str(plan.slot_minutes), "capacity": str(plan.capacity),
+               "closed_dates": ", ".join(str(day) for day in sorted(plan.closed_dates)),
+               **{f"hours_{day}": ", ".join(plan.hours.get(day, [])) for day in WEEKDAYS}}
+    problems = problems or {}
+    first_problem = next((field for field in current if field in problems), None)
+    return page("schedule.html", request, member, status=status, values=typed or current, problems=problems,
+                first_problem=first_problem, saved=saved, centre_name=centres()[member.centre],
+                city_closed=sorted(schedule.closed_dates))
+
+
+def _whole_number(text: str) -> Optional[int]:
+    return int(text) if re.fullmatch(r"\s*\d{1,4}\s*", text) else None
+
+
+def _start_of_today() -> datetime:
+    return datetime.now(load_schedule().zone).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @bp.get("/staff")
@@ -314,7 +361,8 @@ async def answers_page(request: Request) -> HTTPResponse:
     content = request.app.ctx.content
     rows = content.translation_table()
     gaps = sum(1 for row in rows for cell in row["cells"] if cell["state"] != "ok")
-    return page("answers.html", request, member, rows=rows, languages=LANGUAGES, gaps=gaps, refused=content.refused())
+    return page("answers.html", request, member, rows=rows, languages=LANGUAGES, language_names=LANGUAGE_NAMES, gaps=gaps,
+                refused=content.refused())
 
 
 @bp.get("/stats")

@@ -228,6 +228,25 @@ def claim(session: Session, member: StaffMember, booking_id: str) -> None:
     _audit(session, member, "claim", booking_id)
 
 
+def booking_for_call(session: Session, member: StaffMember, booking_id: str):
+    """What the caller must know before dialling (the resident's safety answers), without the
+    number; only for the member who claimed the booking."""
+    row = _own_booking(session, member, booking_id)
+    if row.status != "claimed" or row.claimed_by != member.username:
+        raise ClaimedByOther(row.claimed_by or "")
+    return row
+
+
+def handled_since(session: Session, member: StaffMember, since: datetime) -> List:
+    """The centre's calls with an outcome saved since ``since`` (no numbers), latest first."""
+    return session.execute(
+        select(bookings.c.id, bookings.c.slot_start, bookings.c.outcome, bookings.c.attempts,
+               bookings.c.status, bookings.c.claimed_by, bookings.c.phone_cipher.isnot(None).label("has_number"))
+        .where(bookings.c.centre == member.centre, bookings.c.outcome.isnot(None), bookings.c.updated_at >= since)
+        .order_by(bookings.c.updated_at.desc())
+    ).all()
+
+
 def reveal_number(session: Session, member: StaffMember, booking_id: str, cipher) -> Optional[str]:
     """The phone number, for the staff member who claimed the booking; audited."""
     row = _own_booking(session, member, booking_id)

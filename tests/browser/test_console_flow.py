@@ -84,10 +84,21 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     screenshot(staff, "console-list.png")
     row.get_by_test_id("claim").click()
     staff.get_by_test_id("reveal").first.click()
-    expect(staff.get_by_test_id("phone-number")).to_have_text("+46707654321")
+    # The resident's answers come first and are plain: "Säg INTE …", no message, withheld number.
+    expect(staff.get_by_test_id("before-call")).to_be_focused()
+    expect(staff.get_by_test_id("rule-identify")).to_have_attribute("data-safe", "no")
+    expect(staff.get_by_test_id("rule-message")).to_have_attribute("data-safe", "no")
+    expect(staff.get_by_test_id("rule-withheld")).to_have_attribute("data-safe", "yes")
+    expect(staff.get_by_test_id("phone-number")).to_have_text("070-765 43 21")
+    expect(staff.get_by_test_id("phone-number")).to_have_attribute("href", "tel:+46707654321")
+    assert wcag_violations(staff) == []
     screenshot(staff, "console-reveal.png")
     staff.get_by_test_id("outcome-reached").check()
     staff.get_by_test_id("save-outcome").click()
+    expect(staff.get_by_test_id("saved")).to_have_attribute("data-erased", "yes")
+    expect(staff.get_by_test_id("saved")).to_be_focused()
+    assert "765 43 21" not in staff.content() and "7654321" not in staff.content()
+    staff.goto(client.base + "/console/")
     expect(staff.get_by_test_id("empty")).to_be_visible()
     with session_scope(accounts) as s:
         done = s.execute(select(bookings).where(bookings.c.centre == "rvc_vastra_soderort")).all()
@@ -110,7 +121,7 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
 def wcag_violations(page):
     page.evaluate(AXE.read_text())
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
@@ -130,3 +141,37 @@ def test_an_admin_stops_an_account_from_an_accessible_accounts_page(browser, cli
     admin.get_by_test_id("account-tove").get_by_role("button", name="Nytt lösenord för tove").click()
     expect(admin.get_by_test_id("reset")).to_contain_text("tove")
     admin.context.close()
+
+
+def no_sideways_scroll(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_console_page_fits_the_screen_and_passes_axe(browser, client, accounts, width):
+    lead = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    login(lead, client, "lina")
+    for path in ("/console/", "/console/handled", "/console/answers", "/console/schedule", "/console/audit",
+                 "/console/stats", "/console/password", "/console/2fa"):
+        lead.goto(client.base + path)
+        assert no_sideways_scroll(lead), (path, width)
+        assert wcag_violations(lead) == [], (path, width)
+    if width == 390:
+        screenshot(lead, "console-schedule-390.png")
+    lead.context.close()
+
+
+def test_a_schedule_typo_comes_back_with_the_input_kept_and_the_error_beside_it(browser, client, accounts):
+    lead = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+    login(lead, client, "lina")
+    lead.goto(client.base + "/console/schedule")
+    lead.get_by_test_id("hours-tue").fill("09:00-11:00, 13.00-15:00")
+    lead.get_by_test_id("capacity").fill("4")
+    lead.get_by_test_id("save-schedule").click()
+    expect(lead.get_by_test_id("schedule-error")).to_be_visible()
+    expect(lead.get_by_test_id("error-hours-tue")).to_be_visible()
+    expect(lead.get_by_test_id("hours-tue")).to_be_focused()
+    expect(lead.get_by_test_id("hours-tue")).to_have_value("09:00-11:00, 13.00-15:00")
+    expect(lead.get_by_test_id("capacity")).to_have_value("4")
+    assert wcag_violations(lead) == [] and no_sideways_scroll(lead)
+    lead.context.close()

@@ -138,10 +138,12 @@ def test_claim_reveal_done_erases_the_number_and_audits_without_it(console):
     assert post(lena, console, f"/console/bookings/{booking}/reveal").status_code == 409
 
     revealed = post(anna, console, f"/console/bookings/{booking}/reveal")
-    assert revealed.status_code == 200 and PHONE in revealed.text
+    assert revealed.status_code == 200 and 'href="tel:+46709998877"' in revealed.text
+    assert "070-999 88 77" in revealed.text  # read aloud in the national form
     assert revealed.headers["Cache-Control"] == "no-store"
     done = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="reached")
-    assert done.status_code == 200
+    assert done.status_code == 200 and 'data-erased="yes"' in done.text
+    assert "9998877" not in done.text and "999 88 77" not in done.text  # the handled list has no numbers
     with session_scope(console["db"]) as s:
         row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
         assert row.phone_cipher is None and row.status == "done" and row.outcome == "reached"
@@ -150,14 +152,33 @@ def test_claim_reveal_done_erases_the_number_and_audits_without_it(console):
     assert "9998877" not in details and "9998877" not in lena.get(console["base"] + "/console/audit").text
 
 
-def test_no_answer_keeps_the_booking_open_with_an_attempt_count(console):
+def test_no_answer_keeps_the_booking_open_only_when_another_try_is_chosen(console):
     booking = make_booking(console)
     anna, _ = login(console, "anna")
     post(anna, console, f"/console/bookings/{booking}/claim")
-    post(anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer")
+    kept = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer", after="keep")
+    assert 'data-erased="no"' in kept.text
     with session_scope(console["db"]) as s:
         row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
     assert row.attempts == 1 and row.status == "claimed" and row.phone_cipher is not None
+    # Without a choice the call is closed and the number erased: the safe default.
+    closed = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer")
+    assert 'data-erased="yes"' in closed.text
+    with session_scope(console["db"]) as s:
+        row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
+    assert row.attempts == 2 and row.status == "done" and row.phone_cipher is None
+
+
+def test_the_call_screen_shows_the_residents_safety_answers_before_the_number(console):
+    booking = make_booking(console)  # may not identify, no message, withheld OK, weekday mornings
+    anna, _ = login(console, "anna")
+    post(anna, console, f"/console/bookings/{booking}/claim")
+    page = post(anna, console, f"/console/bookings/{booking}/reveal").text
+    assert page.index('data-testid="before-call"') < page.index('data-testid="phone-number"')
+    assert 'data-testid="rule-identify" data-safe="no"' in page
+    assert 'data-testid="rule-message" data-safe="no"' in page
+    assert 'data-testid="rule-withheld" data-safe="yes"' in page
+    assert "vardagar förmiddag" in page and "svenska" in page
 
 
 def test_state_changes_without_csrf_token_are_refused(console):
@@ -419,5 +440,11 @@ def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
     assert datetime(2031, 1, 13).date() not in days("rvc_innerstan")
     assert datetime(2031, 1, 20).date() in days("rvc_innerstan")
     assert datetime(2031, 1, 13).date() in days("rvc_vasterort")
-    broken = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="25:00-26:00")
-    assert broken.status_code == 400 and "Schemat sparades inte" in broken.text
+    broken = post(lena, console, "/console/schedule", slot_minutes="2o", capacity="3", hours_mon="25:00-26:00",
+                  hours_tue="09:00-11:00", closed_dates="2031-01-13")
+    assert broken.status_code == 400 and 'data-testid="schedule-error"' in broken.text
+    # Each problem beside its field, and everything typed still there.
+    assert 'data-testid="error-slot-minutes"' in broken.text and 'data-testid="error-hours-mon"' in broken.text
+    assert 'data-testid="error-capacity"' not in broken.text
+    assert 'value="2o"' in broken.text and 'value="25:00-26:00"' in broken.text and 'value="09:00-11:00"' in broken.text
+    assert yaml.safe_load((console["state"] / "schedule.yml").read_text())["centres"]["rvc_innerstan"]["capacity"] == 3
