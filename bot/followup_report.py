@@ -48,9 +48,12 @@ def build(session: Session, kind: str) -> Dict:
 
 
 def to_csv(table: Dict) -> str:
+    """The table as CSV for Swedish Excel: ";" between cells (the comma is the decimal sign
+    there) and a byte-order mark, without which Excel reads UTF-8 as Latin-1 ("SÃ¶dra")."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["period"] + table["columns"])
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["Period"] + table["columns"])
     for period, values in table["rows"]:
         writer.writerow([period] + [statistics.shown(v) for v in values])
     return out.getvalue()

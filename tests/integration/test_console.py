@@ -1,4 +1,6 @@
 """Staff console over HTTP: login, isolation between centres, claim/reveal/done, CSRF, audit."""
+import csv
+import io
 import os
 import re
 import time
@@ -210,9 +212,12 @@ def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
     lena, _ = login(console, "lena")
     page = lena.get(console["base"] + "/console/stats?kind=tertial")
     assert page.status_code == 200 and 'data-testid="chart"' in page.text
-    csv_text = lena.get(console["base"] + "/console/stats.csv?kind=tertial").text
-    header, row = csv_text.strip().splitlines()[:2]
-    cells = dict(zip(header.split(","), row.split(",")))
+    download = lena.get(console["base"] + "/console/stats.csv?kind=tertial")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    csv_text = download.content.decode("utf-8")
+    assert csv_text.startswith("\ufeff")
+    header, row = list(csv.reader(io.StringIO(csv_text[1:]), delimiter=";"))[:2]
+    cells = dict(zip(header, row))
     assert cells["Kontakter (samtal)"] == "12"
     assert cells["Bokningar RVC Södra söderort"] == "<5"
     assert ">3<" not in page.text  # the chart and table hide it too
