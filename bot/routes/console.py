@@ -319,13 +319,13 @@ async def answers_page(request: Request) -> HTTPResponse:
 
 @bp.get("/stats")
 async def stats_page(request: Request) -> HTTPResponse:
-    """Figures per month or tertial as a chart and a table (leads and admins); small cells hidden."""
+    """Figures per month or tertial as charts and a table (leads and admins); small cells hidden."""
     member = require_lead(request)
     kind = "tertial" if request.args.get("kind") == "tertial" else "month"
     with session_scope(database_url()) as session:
         table = followup_report.build(session, kind)
-    return page("stats.html", request, member, table=table, kind=kind,
-                chart=followup_report.bar_chart(table), shown=statistics.shown)
+    return page("stats.html", request, member, table=table, kind=kind, period_word=followup_report.PERIOD_WORDS[kind],
+                charts=followup_report.bar_charts(table, kind), shown=statistics.shown)
 
 
 @bp.get("/stats.csv")
