@@ -19,10 +19,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
 from sqlalchemy.exc import IntegrityError
 
+from bot.console_labels import OUTCOME_LABELS, SAFE_TIME_LABELS
 from bot.places import centres
 from bot.schedule import ScheduleError, load_schedule, save_centre_schedule
 from bot.settings import LANGUAGES, ROOT, database_url
-from bot import followup_report, totp
+from bot import audit_view, followup_report, totp
 from bot.storage import staff as staff_repo
 from bot.storage import statistics
 from bot.storage.bookings import as_utc
@@ -37,10 +38,7 @@ _failures: Dict[str, Deque[float]] = defaultdict(deque)
 _templates = Environment(loader=FileSystemLoader(ROOT / "bot" / "templates" / "console"),
                          autoescape=select_autoescape(["html"]))
 _templates.filters["local"] = lambda moment: as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
-OUTCOME_LABELS = {"reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk": "Kunde inte prata säkert",
-                  "wrong_number": "Fel nummer", "declined": "Avböjde"}
-SAFE_TIME_LABELS = {"chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
-                    "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid"}
+
 
 
 class ConsoleError(Exception):
@@ -177,7 +175,8 @@ async def schedule_save(request: Request) -> HTTPResponse:
     except (ValueError, ScheduleError) as error:
         raise ConsoleError(400, f"Schemat sparades inte: {error}")
     with session_scope(database_url()) as session:
-        staff_repo.audit(session, member, "schedule_change", f"slot {form.get('slot_minutes')} min, capacity {form.get('capacity')}")
+        staff_repo.audit(session, member, "schedule_change", slot_minutes=int(form.get("slot_minutes")),
+                         capacity=int(form.get("capacity")))
     return redirect("/console/schedule")
 
 
@@ -201,7 +200,7 @@ async def staff_create(request: Request) -> HTTPResponse:
     try:
         with session_scope(database_url()) as session:
             password = staff_repo.create_account(session, username, centre, role)
-            staff_repo.audit(session, member, "staff_created", f"{username} ({role}, {centre})")
+            staff_repo.audit(session, member, "staff_created", username=username, role=role, centre=centre)
             accounts = staff_repo.accounts(session)
     except IntegrityError:
         raise ConsoleError(409, "Det användarnamnet finns redan.")
@@ -229,7 +228,7 @@ async def staff_change(request: Request, username: str, change: str) -> HTTPResp
         if not found:
             raise ConsoleError(404, "Det kontot finns inte.")
         staff_repo.audit(session, member, {"deactivate": "staff_deactivated", "activate": "staff_activated",
-                                           "password": "staff_password_reset"}[change], username)
+                                           "password": "staff_password_reset"}[change], username=username)
         accounts = staff_repo.accounts(session)
     if password is None:
         return redirect("/console/staff")
@@ -304,7 +303,7 @@ async def audit_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
     with session_scope(database_url()) as session:
         entries = staff_repo.audit_entries(session, member)
-    return page("audit.html", request, member, entries=entries)
+    return page("audit.html", request, member, entries=audit_view.rows(entries, centres()))
 
 
 @bp.get("/answers")
