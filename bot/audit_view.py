@@ -5,9 +5,9 @@ hold English free text, which is read back into facts where its shape is known a
 shown as it is.
 """
 import re
-from typing import Callable, Dict, List, Optional
+from typing import Dict, List, Optional
 
-from bot.console_labels import EVENT_LABELS, NUMBER_ERASED, OUTCOME_LABELS, ROLE_LABELS
+from bot.console_labels import DETAIL_WORDING, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS
 from bot.storage import staff as staff_repo
 
 SHORT_REFERENCE = 8  # enough to tell a centre's open bookings apart; the full id helps no reader
@@ -24,36 +24,20 @@ def rows(entries: List, centre_names: Names) -> List[Dict]:
 
 
 def detail_text(event: str, detail: Optional[str], centre_names: Names) -> str:
+    """The detail in Swedish; one this module cannot read is shown as it was stored."""
     facts = staff_repo.audit_facts(detail)
     if facts is None:
         facts = _old_facts(event, detail or "")
-    if facts is None or event not in _WORDING:
+    wording = DETAIL_WORDING.get(f"{event}_closed" if facts and facts.get("closed") == "1" else event)
+    if facts is None or wording is None:
         return detail or ""
-    return _WORDING[event](facts, centre_names)
+    labels = {"outcome": OUTCOME_LABELS, "role": ROLE_LABELS, "centre": centre_names}
+    try:
+        return wording.format(**{key: labels.get(key, {}).get(value, value) for key, value in facts.items()})
+    except KeyError:
+        return detail or ""
 
 
-def _outcome(facts: Facts, _names: Names) -> str:
-    label = OUTCOME_LABELS.get(facts.get("outcome", ""), facts.get("outcome", ""))
-    return f"{label} – {NUMBER_ERASED}" if facts.get("closed") == "1" else label
-
-
-def _schedule(facts: Facts, _names: Names) -> str:
-    return f"tidlängd {facts.get('slot_minutes', '?')} min, {facts.get('capacity', '?')} samtal per tid"
-
-
-def _account_created(facts: Facts, names: Names) -> str:
-    role, centre = facts.get("role", ""), facts.get("centre", "")
-    return f"{facts.get('username', '')} ({ROLE_LABELS.get(role, role)}, {names.get(centre, centre)})"
-
-
-def _account(facts: Facts, _names: Names) -> str:
-    return facts.get("username", "")
-
-
-_WORDING: Dict[str, Callable[[Facts, Names], str]] = {
-    "outcome": _outcome, "schedule_change": _schedule, "staff_created": _account_created,
-    "staff_deactivated": _account, "staff_activated": _account, "staff_password_reset": _account,
-}
 # The free-text details written before facts, e.g. "reached (closed, number erased)".
 _ACCOUNT = re.compile(r"(?P<username>\S+)")
 _OLD_SHAPES = {

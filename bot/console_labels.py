@@ -28,4 +28,14 @@ EVENT_LABELS: Dict[str, str] = {
     "second_step_on": "Tvåstegsinloggning på",
     "second_step_off": "Tvåstegsinloggning av",
 }
-NUMBER_ERASED = "numret raderat"
+# How an entry's detail reads. The {names} are the facts stored with it (bot/storage/staff.py);
+# an outcome, role or centre in them is shown by its label or name.
+DETAIL_WORDING: Dict[str, str] = {
+    "outcome": "{outcome}",
+    "outcome_closed": "{outcome} – numret raderat",
+    "schedule_change": "tidlängd {slot_minutes} min, {capacity} samtal per tid",
+    "staff_created": "{username} ({role}, {centre})",
+    "staff_deactivated": "{username}",
+    "staff_activated": "{username}",
+    "staff_password_reset": "{username}",
+}

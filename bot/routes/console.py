@@ -40,7 +40,6 @@ _templates = Environment(loader=FileSystemLoader(ROOT / "bot" / "templates" / "c
 _templates.filters["local"] = lambda moment: as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
 
 
-
 class ConsoleError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
