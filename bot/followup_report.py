@@ -67,6 +67,7 @@ CHARTS: List[Tuple[str, str, str]] = [
 ]
 PERIOD_WORDS = {"month": "månad", "tertial": "tertial"}
 CHART_MARGIN = 20  # room above the bars for their labels and below them for the periods
+MAX_BAR_WIDTH = 80  # a lone period should not read as a wall
 
 
 def bar_charts(table: Dict, kind: str, width: int = 640, height: int = 220) -> List[Dict]:
@@ -85,11 +86,12 @@ def bar_chart(table: Dict, column: int, title: str, testid: str, width: int = 64
     visible = [values[column] if values[column] >= statistics.SMALL_CELL else 0 for _period, values in rows]
     peak = max(visible + [1])
     slot = width / max(len(rows), 1)
+    bar_width = min(slot / 2, MAX_BAR_WIDTH)
     bars = []
     for index, ((period, values), shown_value) in enumerate(zip(rows, visible)):
         bar_height = plot_height * shown_value / peak
-        bars.append({"x": index * slot + slot / 4, "y": height - CHART_MARGIN - bar_height, "w": slot / 2,
+        bars.append({"x": index * slot + (slot - bar_width) / 2, "y": height - CHART_MARGIN - bar_height, "w": bar_width,
                      "h": bar_height, "label": statistics.shown(values[column]), "period": period})
     return {"id": f"{testid}-title", "testid": testid, "title": title, "width": width, "height": height,
-            "plot_height": plot_height, "bars": bars,
+            "plot_height": plot_height, "baseline": height - CHART_MARGIN, "bars": bars,
             "periods": [(index * slot + slot / 2, period) for index, (period, _v) in enumerate(rows)]}
