@@ -90,8 +90,8 @@ def bar_chart(table: Dict, column: int, title: str, testid: str, width: int = 64
     bars = []
     for index, ((period, values), shown_value) in enumerate(zip(rows, visible)):
         bar_height = plot_height * shown_value / peak
-        bars.append({"x": index * slot + (slot - bar_width) / 2, "y": height - CHART_MARGIN - bar_height, "w": bar_width,
-                     "h": bar_height, "label": statistics.shown(values[column]), "period": period})
+        bars.append({"x": index * slot + (slot - bar_width) / 2, "y": height - CHART_MARGIN - bar_height,
+                     "w": bar_width, "h": bar_height, "label": statistics.shown(values[column]), "period": period})
     return {"id": f"{testid}-title", "testid": testid, "title": title, "width": width, "height": height,
             "plot_height": plot_height, "baseline": height - CHART_MARGIN, "bars": bars,
             "periods": [(index * slot + slot / 2, period) for index, (period, _v) in enumerate(rows)]}

@@ -1,5 +1,6 @@
 """The audit log page's rows: Swedish labels, centre names, short references; old rows still render."""
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +18,8 @@ def entry(event, detail="", booking_id=None, centre="rvc_innerstan"):
 
 
 def test_every_event_written_by_the_code_has_a_swedish_label():
-    sources = " ".join(open(path, encoding="utf-8").read() for path in ("bot/storage/staff.py", "bot/routes/console.py"))
+    writers = ("bot/storage/staff.py", "bot/routes/console.py")
+    sources = " ".join(Path(path).read_text(encoding="utf-8") for path in writers)
     written = set(re.findall(r'_?audit\(session, member, "([a-z_]+)"', sources))
     written |= set(re.findall(r'"(staff_[a-z_]+)"', sources))
     assert written and written <= set(EVENT_LABELS)
