@@ -19,11 +19,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
 from sqlalchemy.exc import IntegrityError
 
+from bot.console_labels import LANGUAGE_NAMES, OUTCOME_LABELS, SAFE_TIME_LABELS
 from bot.places import centres
 from bot.phone import readable_phone_number, tel_uri
 from bot.schedule import WEEKDAYS, ScheduleError, load_schedule, save_centre_schedule, schedule_problems
 from bot.settings import LANGUAGES, ROOT, database_url
-from bot import followup_report, totp
+from bot import audit_view, followup_report, totp
 from bot.storage import staff as staff_repo
 from bot.storage import statistics
 from bot.storage.bookings import as_utc
@@ -38,12 +39,6 @@ _failures: Dict[str, Deque[float]] = defaultdict(deque)
 _templates = Environment(loader=FileSystemLoader(ROOT / "bot" / "templates" / "console"),
                          autoescape=select_autoescape(["html"]))
 _templates.filters["local"] = lambda moment: as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
-OUTCOME_LABELS = {"reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk": "Kunde inte prata säkert",
-                  "wrong_number": "Fel nummer", "declined": "Avböjde"}
-SAFE_TIME_LABELS = {"chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
-                    "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid"}
-LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska",
-                  "fi": "finska"}
 
 
 class ConsoleError(Exception):
@@ -202,7 +197,7 @@ async def schedule_save(request: Request) -> HTTPResponse:
                  ["slot_minutes", "capacity", "closed_dates"] + [f"hours_{day}" for day in WEEKDAYS]}
         return _schedule_form(request, member, typed=typed, problems=problems, status=400)
     with session_scope(database_url()) as session:
-        staff_repo.audit(session, member, "schedule_change", f"slot {slot_minutes} min, capacity {capacity}")
+        staff_repo.audit(session, member, "schedule_change", slot_minutes=slot_minutes, capacity=capacity)
     return redirect("/console/schedule?saved=1")
 
 
@@ -248,7 +243,7 @@ async def staff_create(request: Request) -> HTTPResponse:
     try:
         with session_scope(database_url()) as session:
             password = staff_repo.create_account(session, username, centre, role)
-            staff_repo.audit(session, member, "staff_created", f"{username} ({role}, {centre})")
+            staff_repo.audit(session, member, "staff_created", username=username, role=role, centre=centre)
             accounts = staff_repo.accounts(session)
     except IntegrityError:
         raise ConsoleError(409, "Det användarnamnet finns redan.")
@@ -276,7 +271,7 @@ async def staff_change(request: Request, username: str, change: str) -> HTTPResp
         if not found:
             raise ConsoleError(404, "Det kontot finns inte.")
         staff_repo.audit(session, member, {"deactivate": "staff_deactivated", "activate": "staff_activated",
-                                           "password": "staff_password_reset"}[change], username)
+                                           "password": "staff_password_reset"}[change], username=username)
         accounts = staff_repo.accounts(session)
     if password is None:
         return redirect("/console/staff")
@@ -351,7 +346,7 @@ async def audit_page(request: Request) -> HTTPResponse:
     member = require_lead(request)
     with session_scope(database_url()) as session:
         entries = staff_repo.audit_entries(session, member)
-    return page("audit.html", request, member, entries=entries)
+    return page("audit.html", request, member, entries=audit_view.rows(entries, centres()))
 
 
 @bp.get("/answers")
@@ -367,13 +362,13 @@ async def answers_page(request: Request) -> HTTPResponse:
 
 @bp.get("/stats")
 async def stats_page(request: Request) -> HTTPResponse:
-    """Figures per month or tertial as a chart and a table (leads and admins); small cells hidden."""
+    """Figures per month or tertial as charts and a table (leads and admins); small cells hidden."""
     member = require_lead(request)
     kind = "tertial" if request.args.get("kind") == "tertial" else "month"
     with session_scope(database_url()) as session:
         table = followup_report.build(session, kind)
-    return page("stats.html", request, member, table=table, kind=kind,
-                chart=followup_report.bar_chart(table), shown=statistics.shown)
+    return page("stats.html", request, member, table=table, kind=kind, period_word=followup_report.PERIOD_WORDS[kind],
+                charts=followup_report.bar_charts(table, kind), shown=statistics.shown)
 
 
 @bp.get("/stats.csv")

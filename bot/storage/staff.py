@@ -4,10 +4,11 @@ Every function that touches a booking takes the acting staff member and checks t
 booking belongs to their centre: isolation between centres is enforced here, not in templates.
 """
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +26,7 @@ CLOSING_OUTCOMES = ("reached", "wrong_number", "declined")
 SESSION_LIFETIME = timedelta(hours=8)
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+_FACT = re.compile(r"[a-z_]+=[\w.:-]+")
 
 
 class NotAllowed(Exception):
@@ -273,7 +275,7 @@ def record_outcome(session: Session, member: StaffMember, booking_id: str, outco
         erase_phone(session, booking_id)
     if outcome == "reached":
         statistics.count(session, "booking_called", row.language, row.centre)
-    _audit(session, member, "outcome", booking_id, f"{outcome}{' (closed, number erased)' if done else ''}")
+    _audit(session, member, "outcome", booking_id, outcome=outcome, closed=int(done))
 
 
 def audit_entries(session: Session, member: StaffMember, limit: int = 200) -> List:
@@ -283,8 +285,17 @@ def audit_entries(session: Session, member: StaffMember, limit: int = 200) -> Li
     return session.execute(query).all()
 
 
-def audit(session: Session, member: StaffMember, event: str, detail: str = "") -> None:
-    _audit(session, member, event, None, detail)
+def audit(session: Session, member: StaffMember, event: str, **facts: object) -> None:
+    """An entry without a booking, e.g. ``audit(s, member, "staff_activated", username="kim")``."""
+    _audit(session, member, event, None, **facts)
+
+
+def audit_facts(detail: Optional[str]) -> Optional[Dict[str, str]]:
+    """The facts of an entry's detail; None for a detail written as free text before facts."""
+    words = (detail or "").split()
+    if not all(_FACT.fullmatch(word) for word in words):
+        return None
+    return dict(word.split("=", 1) for word in words)
 
 
 def _own_booking(session: Session, member: StaffMember, booking_id: str):
@@ -295,7 +306,12 @@ def _own_booking(session: Session, member: StaffMember, booking_id: str):
     return row
 
 
-def _audit(session: Session, member: StaffMember, event: str, booking_id: Optional[str], detail: str = "") -> None:
+def _audit(session: Session, member: StaffMember, event: str, booking_id: Optional[str], **facts: object) -> None:
+    # Details are key=value codes, not prose: the console words them in Swedish, and no free
+    # text (where a number could slip in) reaches the log.
+    detail = " ".join(f"{key}={value}" for key, value in facts.items())
+    if audit_facts(detail) is None:
+        raise ValueError("audit facts must be single words")
     session.execute(insert(audit_log).values(at=now_utc(), actor=member.username, centre=member.centre,
                                              event=event, booking_id=booking_id, detail=detail[:200]))
 

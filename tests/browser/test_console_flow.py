@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from bot.console_labels import EVENT_LABELS
 from bot.storage import staff as staff_repo
 from bot.storage.db import session_scope
 from bot.storage.models import bookings
@@ -109,7 +110,7 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     login(lead, client, "lina")
     lead.goto(client.base + "/console/audit")
     audit = lead.get_by_test_id("audit").inner_text()
-    assert "reveal" in audit and "sara" in audit and "7654321" not in audit
+    assert EVENT_LABELS["reveal"] in audit and "sara" in audit and "7654321" not in audit
     screenshot(lead, "console-audit.png")
     lead.goto(client.base + "/console/stats")
     expect(lead.get_by_test_id("stats-table")).to_be_visible()

@@ -1,4 +1,6 @@
 """Counters, not records: increments per day; reports by month and tertial; small cells hidden."""
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -50,8 +52,11 @@ def test_csv_suppresses_small_cells_and_keeps_the_columns(db):
         statistics.count(s, "referral:bris_phone", "fa", day=date(2026, 6, 1), by=6)
     with session_scope(db) as s:
         csv_text = to_csv(build(s, "tertial"))
-    header, row = csv_text.strip().splitlines()
-    cells = dict(zip(header.split(","), row.split(",")))
-    assert cells["period"] == "2026 T2" and cells["Kontakter (samtal)"] == "40"
+    # Swedish Excel reads ";"-separated UTF-8 only with a byte-order mark.
+    assert csv_text.startswith("\ufeff")
+    header, row = csv.reader(io.StringIO(csv_text[1:]), delimiter=";")
+    cells = dict(zip(header, row))
+    assert header[0] == "Period" and len(row) == len(header)
+    assert cells["Period"] == "2026 T2" and cells["Kontakter (samtal)"] == "40"
     assert cells["Bokade uppringningar"] == "<5" and cells["Bokningar RVC Södra söderort"] == "<5"
     assert cells["Hänvisningar till stödlinjer"] == "6"

@@ -1,0 +1,44 @@
+"""The staff console's Swedish words for the codes stored in the database, kept in one place.
+
+The database keeps short English codes (stable, searchable); staff read these labels. A code
+missing here is shown as itself, so an old or new row never breaks a page.
+"""
+from typing import Dict
+
+OUTCOME_LABELS: Dict[str, str] = {
+    "reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk": "Kunde inte prata säkert",
+    "wrong_number": "Fel nummer", "declined": "Avböjde",
+}
+SAFE_TIME_LABELS: Dict[str, str] = {
+    "chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
+    "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid",
+}
+LANGUAGE_NAMES: Dict[str, str] = {
+    "sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska", "fi": "finska",
+}
+ROLE_LABELS: Dict[str, str] = {"staff": "personal", "lead": "samordnare", "admin": "administratör"}
+# Every event written by bot/storage/staff.py (``_audit``) and bot/routes/console.py (``audit``).
+EVENT_LABELS: Dict[str, str] = {
+    "claim": "Tog uppringningen",
+    "reveal": "Visade numret",
+    "outcome": "Utfall sparat",
+    "schedule_change": "Schemat ändrat",
+    "staff_created": "Konto skapat",
+    "staff_deactivated": "Konto avstängt",
+    "staff_activated": "Konto öppnat igen",
+    "staff_password_reset": "Nytt engångslösenord",
+    "password_changed": "Bytte eget lösenord",
+    "second_step_on": "Tvåstegsinloggning på",
+    "second_step_off": "Tvåstegsinloggning av",
+}
+# How an entry's detail reads. The {names} are the facts stored with it (bot/storage/staff.py);
+# an outcome, role or centre in them is shown by its label or name.
+DETAIL_WORDING: Dict[str, str] = {
+    "outcome": "{outcome}",
+    "outcome_closed": "{outcome} – numret raderat",
+    "schedule_change": "tidlängd {slot_minutes} min, {capacity} samtal per tid",
+    "staff_created": "{username} ({role}, {centre})",
+    "staff_deactivated": "{username}",
+    "staff_activated": "{username}",
+    "staff_password_reset": "{username}",
+}
