@@ -1,8 +1,10 @@
 """Database migrations (Alembic), run at start-up by the web app and the action server.
 
 ``python -m bot.storage.migrate`` upgrades the configured database (TRYGG_DATABASE_URL).
-New migration: ``.venv/bin/alembic -c bot/storage/alembic.ini revision -m "what"`` and edit it.
+New migration: ``.venv/bin/python -m bot.storage.migrate revision "what"`` writes an empty one into
+bot/storage/migrations/versions/ (there is no alembic.ini: the configuration is built here); edit it.
 """
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -27,4 +29,7 @@ def upgrade(url: str) -> None:
 
 
 if __name__ == "__main__":
-    upgrade(database_url())
+    if sys.argv[1:2] == ["revision"] and len(sys.argv) == 3:
+        command.revision(alembic_config(database_url()), message=sys.argv[2])
+    else:
+        upgrade(database_url())
