@@ -174,10 +174,12 @@ def schedule_problems(slot_minutes: Optional[int], capacity: Optional[int], hour
     return problems
 
 
-def save_centre_schedule(centre: str, slot_minutes: int, capacity: int, hours: Dict[str, List[str]],
-                         path: Optional[Path] = None, closed_dates: Optional[List[str]] = None) -> None:
+def save_centre_schedule(centre: str, slot_minutes: Optional[int], capacity: Optional[int],
+                         hours: Dict[str, List[str]], path: Optional[Path] = None,
+                         closed_dates: Optional[List[str]] = None) -> None:
     """Write one centre's callback hours and closed days into schedule.yml (the header comment
-    is kept; other centres and the city-wide closed days are left as they are)."""
+    is kept; other centres and the city-wide closed days are left as they are). Raises
+    ScheduleError with every problem (a number that is None was not a whole number)."""
     path = path or schedule_file()
     problems = schedule_problems(slot_minutes, capacity, hours, closed_dates)
     if problems:

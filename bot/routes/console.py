@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.console_labels import LANGUAGE_NAMES, OUTCOME_LABELS, SAFE_TIME_LABELS
 from bot.places import centres
 from bot.phone import readable_phone_number, tel_uri
-from bot.schedule import WEEKDAYS, ScheduleError, load_schedule, save_centre_schedule, schedule_problems
+from bot.schedule import WEEKDAYS, ScheduleError, load_schedule, save_centre_schedule
 from bot.settings import LANGUAGES, ROOT, database_url
 from bot import audit_view, followup_report, totp
 from bot.storage import staff as staff_repo
@@ -138,8 +138,7 @@ async def reveal(request: Request, booking_id: str) -> HTTPResponse:
     """The call screen: the resident's safety answers first, then the number (audited)."""
     member = require_member(request)
     with _booking_errors(), session_scope(database_url()) as session:
-        booking = staff_repo.booking_for_call(session, member, booking_id)
-        number = staff_repo.reveal_number(session, member, booking_id, request.app.ctx.cipher)
+        booking, number = staff_repo.reveal_for_call(session, member, booking_id, request.app.ctx.cipher)
     return page("reveal.html", request, member, booking=booking, booking_id=booking_id, outcomes=OUTCOME_LABELS,
                 safe_labels=SAFE_TIME_LABELS, language_names=LANGUAGE_NAMES,
                 number=readable_phone_number(number) if number else None, tel=tel_uri(number) if number else None,
@@ -185,20 +184,19 @@ async def schedule_save(request: Request) -> HTTPResponse:
     hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()] for day in WEEKDAYS}
     closed = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
     slot_minutes, capacity = _whole_number(form.get("slot_minutes", "")), _whole_number(form.get("capacity", ""))
-    problems = schedule_problems(slot_minutes, capacity, hours, closed)
-    if not problems:
-        try:
-            save_centre_schedule(member.centre, slot_minutes=slot_minutes, capacity=capacity, hours=hours,
-                                 closed_dates=closed)
-        except ScheduleError as error:
-            problems = error.problems
-    if problems:
-        typed = {field: form.get(field, "") for field in
-                 ["slot_minutes", "capacity", "closed_dates"] + [f"hours_{day}" for day in WEEKDAYS]}
-        return _schedule_form(request, member, typed=typed, problems=problems, status=400)
+    try:
+        save_centre_schedule(member.centre, slot_minutes=slot_minutes, capacity=capacity, hours=hours,
+                             closed_dates=closed)
+    except ScheduleError as error:
+        typed = {field: form.get(field, "") for field in SCHEDULE_FIELDS}
+        return _schedule_form(request, member, typed=typed, problems=error.problems, status=400)
     with session_scope(database_url()) as session:
         staff_repo.audit(session, member, "schedule_change", slot_minutes=slot_minutes, capacity=capacity)
     return redirect("/console/schedule?saved=1")
+
+
+# The schedule form's fields in page order (the first one with a problem gets the focus).
+SCHEDULE_FIELDS = ["slot_minutes", "capacity"] + [f"hours_{day}" for day in WEEKDAYS] + ["closed_dates"]
 
 
 def _schedule_form(request: Request, member, typed=None, problems=None, saved: bool = False,
@@ -206,10 +204,10 @@ def _schedule_form(request: Request, member, typed=None, problems=None, saved: b
     schedule = load_schedule()
     plan = schedule.centres[member.centre]
     current = {"slot_minutes": str(plan.slot_minutes), "capacity": str(plan.capacity),
-               "closed_dates": ", ".join(str(day) for day in sorted(plan.closed_dates)),
-               **{f"hours_{day}": ", ".join(plan.hours.get(day, [])) for day in WEEKDAYS}}
+               **{f"hours_{day}": ", ".join(plan.hours.get(day, [])) for day in WEEKDAYS},
+               "closed_dates": ", ".join(str(day) for day in sorted(plan.closed_dates))}
     problems = problems or {}
-    first_problem = next((field for field in current if field in problems), None)
+    first_problem = next((field for field in SCHEDULE_FIELDS if field in problems), None)
     return page("schedule.html", request, member, status=status, values=typed or current, problems=problems,
                 first_problem=first_problem, saved=saved, centre_name=centres()[member.centre],
                 city_closed=sorted(schedule.closed_dates))

@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -230,15 +230,6 @@ def claim(session: Session, member: StaffMember, booking_id: str) -> None:
     _audit(session, member, "claim", booking_id)
 
 
-def booking_for_call(session: Session, member: StaffMember, booking_id: str):
-    """What the caller must know before dialling (the resident's safety answers), without the
-    number; only for the member who claimed the booking."""
-    row = _own_booking(session, member, booking_id)
-    if row.status != "claimed" or row.claimed_by != member.username:
-        raise ClaimedByOther(row.claimed_by or "")
-    return row
-
-
 def handled_since(session: Session, member: StaffMember, since: datetime) -> List:
     """The centre's calls with an outcome saved since ``since`` (no numbers), latest first."""
     return session.execute(
@@ -249,15 +240,16 @@ def handled_since(session: Session, member: StaffMember, since: datetime) -> Lis
     ).all()
 
 
-def reveal_number(session: Session, member: StaffMember, booking_id: str, cipher) -> Optional[str]:
-    """The phone number, for the staff member who claimed the booking; audited."""
+def reveal_for_call(session: Session, member: StaffMember, booking_id: str, cipher) -> Tuple[Any, Optional[str]]:
+    """The booking as the caller needs it (the resident's safety answers) and its phone number
+    (None once erased), for the staff member who claimed it; showing the number is audited."""
     row = _own_booking(session, member, booking_id)
     if row.status != "claimed" or row.claimed_by != member.username:
         raise ClaimedByOther(row.claimed_by or "")
     if row.phone_cipher is None:
-        return None
+        return row, None
     _audit(session, member, "reveal", booking_id)
-    return cipher.decrypt(row.phone_cipher)
+    return row, cipher.decrypt(row.phone_cipher)
 
 
 def record_outcome(session: Session, member: StaffMember, booking_id: str, outcome: str, close: bool) -> None:
