@@ -7,21 +7,21 @@ and once more when the server stops.
 """
 import asyncio
 import logging
-import os
 
 from rasa_sdk.endpoint import create_app
 
 from bot import followup, private_logging
 from bot.language import detect_language
-from bot.settings import Settings
+from bot.settings import current
 
 
 def main() -> None:
     private_logging.install()
-    logging.basicConfig(level=os.environ.get("TRYGG_LOG_LEVEL", "INFO"),
+    settings = current()
+    logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # TRYGG_ACTIONS_PACKAGE: another package of actions (the tests run one that raises).
-    app = create_app(os.environ.get("TRYGG_ACTIONS_PACKAGE", "actions"), cors_origins=None)
+    app = create_app(settings.actions_package, cors_origins=None)
 
     @app.before_server_start
     async def build_language_detectors(app, _loop) -> None:
@@ -29,15 +29,14 @@ def main() -> None:
 
     @app.after_server_start
     async def write_counters_every_few_seconds(app, _loop) -> None:
-        app.ctx.counters = asyncio.ensure_future(followup.buffer.flush_forever(Settings.from_env().counter_flush_s))
+        app.ctx.counters = asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s))
 
     @app.before_server_stop
     async def write_last_counters(app, _loop) -> None:
         app.ctx.counters.cancel()
         await asyncio.gather(app.ctx.counters, return_exceptions=True)
         followup.buffer.flush()
-    app.run(host=os.environ.get("TRYGG_ACTIONS_HOST", "127.0.0.1"),
-            port=int(os.environ.get("TRYGG_ACTIONS_PORT", "5055")),
+    app.run(host=settings.actions_host, port=settings.actions_port,
             access_log=False, motd=False, workers=1)
 
 

@@ -13,7 +13,8 @@ from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
 from bot.rasa_workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter
-from bot.routes import chat, console, demo, health, nlg
+from bot import console
+from bot.routes import chat, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
 from bot.storage.crypto import PhoneCipher, StaffSecretCipher
@@ -50,13 +51,13 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         secrets_ = load_secrets()
         app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
         app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
-        app.ctx.store_phone = chat.phone_store(app.ctx.cipher)
+        app.ctx.store_phone = chat.phone_store(app.ctx.cipher, settings.database_url)
         # Build the language detectors now (≈2 s), not in the first resident's answer.
         detect_language("Trygg chatt startar")
 
     @app.after_server_start
     async def start_background_jobs(app: Sanic, _loop) -> None:
-        app.ctx.jobs = [asyncio.ensure_future(retention.run_forever()),
+        app.ctx.jobs = [asyncio.ensure_future(retention.run_forever(settings)),
                         asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s))]
 
     @app.before_server_stop

@@ -1,6 +1,6 @@
 """The audit log as staff read it: Swedish labels, centre names and short booking references.
 
-New rows keep their detail as key=value facts (bot/storage/staff.py); rows written before that
+New rows keep their detail as key=value facts (bot/storage/audit.py); rows written before that
 hold English free text, which is read back into facts where its shape is known and otherwise
 shown as it is.
 """
@@ -8,7 +8,7 @@ import re
 from typing import Dict, List, Optional
 
 from bot.console_labels import DETAIL_WORDING, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS
-from bot.storage import staff as staff_repo
+from bot.storage import audit
 
 SHORT_REFERENCE = 8  # enough to tell a centre's open bookings apart; the full id helps no reader
 Facts = Dict[str, str]
@@ -25,7 +25,7 @@ def rows(entries: List, centre_names: Names) -> List[Dict]:
 
 def detail_text(event: str, detail: Optional[str], centre_names: Names) -> str:
     """The detail in Swedish; one this module cannot read is shown as it was stored."""
-    facts = staff_repo.audit_facts(detail)
+    facts = audit.facts_of(detail)
     if facts is None:
         facts = _old_facts(event, detail or "")
     wording = DETAIL_WORDING.get(f"{event}_closed" if facts and facts.get("closed") == "1" else event)

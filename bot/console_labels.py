@@ -17,7 +17,7 @@ LANGUAGE_NAMES: Dict[str, str] = {
     "sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska", "fi": "finska",
 }
 ROLE_LABELS: Dict[str, str] = {"staff": "personal", "lead": "samordnare", "admin": "administratör"}
-# Every event written by bot/storage/staff.py (``_audit``) and bot/routes/console.py (``audit``).
+# Every event written with bot/storage/audit.py ``record`` (by bot/storage/ and bot/console/).
 EVENT_LABELS: Dict[str, str] = {
     "claim": "Tog uppringningen",
     "reveal": "Visade numret",
@@ -31,7 +31,7 @@ EVENT_LABELS: Dict[str, str] = {
     "second_step_on": "Tvåstegsinloggning på",
     "second_step_off": "Tvåstegsinloggning av",
 }
-# How an entry's detail reads. The {names} are the facts stored with it (bot/storage/staff.py);
+# How an entry's detail reads. The {names} are the facts stored with it (bot/storage/audit.py);
 # an outcome, role or centre in them is shown by its label or name.
 DETAIL_WORDING: Dict[str, str] = {
     "outcome": "{outcome}",

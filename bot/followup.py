@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content_problems import PLACEHOLDER
-from bot.settings import database_url
+from bot.settings import current
 from bot.storage import statistics
 from bot.storage.db import session_scope
 
@@ -52,7 +52,7 @@ class CounterBuffer:
         if not pending:
             return
         try:
-            with session_scope(database_url()) as session:
+            with session_scope(current().database_url) as session:
                 for (day, language, centre, metric), n in pending.items():
                     statistics.count(session, metric, language, centre, day=day, by=n)
         except SQLAlchemyError as error:

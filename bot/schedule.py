@@ -5,7 +5,6 @@ Slots are computed in Europe/Stockholm local time and returned as aware UTC date
 so are the extra closed days: a centre's own (its lead sets them in the console) and any
 city-wide ones at the top level of the file.
 """
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -16,11 +15,11 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.reloading import FileCache
-from bot.settings import ROOT
+from bot.settings import current
 
 def schedule_file() -> Path:
     """bot/content/schedule.yml, or TRYGG_SCHEDULE_FILE (tests and deployments keep their own)."""
-    return Path(os.environ.get("TRYGG_SCHEDULE_FILE") or ROOT / "bot" / "content" / "schedule.yml")
+    return current().schedule_file
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

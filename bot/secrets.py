@@ -5,6 +5,8 @@ One JSON file (mode 0600) in the state directory holds:
   prepends a new key; old ones still decrypt until the retention job has erased their numbers);
 - ``reference_pepper``: HMAC key for booking reference codes (stored only as HMAC).
 ``TRYGG_SECRETS_FILE`` points elsewhere (e.g. a mounted Kubernetes secret).
+
+``python -m bot.secrets rotate`` (``make rotate-key``) adds a new phone key.
 """
 import base64
 import json
@@ -13,11 +15,11 @@ import secrets
 from pathlib import Path
 from typing import Any, Dict
 
-from bot.settings import state_dir
+from bot.settings import current
 
 
 def secrets_file() -> Path:
-    return Path(os.environ.get("TRYGG_SECRETS_FILE") or state_dir() / "secrets.json")
+    return current().secrets_file
 
 
 def load_secrets(path: Path = None) -> Dict[str, Any]:
@@ -45,3 +47,11 @@ def rotate_phone_key(path: Path = None) -> None:
 
 def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] != ["rotate"]:
+        raise SystemExit("usage: python -m bot.secrets rotate   # new phone key first; old keys still decrypt")
+    rotate_phone_key()
+    print(f"==> New phone key added to {secrets_file()}; numbers are encrypted with it from the next start.")

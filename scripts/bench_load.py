@@ -26,7 +26,8 @@ CONVERSATION = ["hej", "vart kan jag vända mig?", "vad erbjuder rvc?", "hur pol
                 "vad är ett kontaktförbud?", "jag bor i Tensta", "tack"]
 STOCK_CONVERSATION = ["hello", "I am feeling great", "are you a bot?", "bye"]
 CONCURRENCY = (1, 20)
-DURATION_S = float(os.environ.get("TRYGG_BENCH_SECONDS", "30"))
+# --seconds N: how long each level runs.
+DURATION_S = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 30.0
 STOCK_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trygg-chatt" / "stock-rasa-init"
 
 

@@ -2,10 +2,9 @@
 
 Memory (resident set of the three processes) is sampled every 30 s; a flat line means no leak
 in the conversation path (trackers expire; nothing else is kept per conversation).
-``TRYGG_SOAK_SECONDS`` shortens the run; ``--write`` updates docs/benchmarks.md.
+``--seconds N`` shortens the run; ``--write`` updates docs/benchmarks.md.
 """
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -18,7 +17,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_load import CONVERSATION, free_port, resident, rss_mb  # noqa: E402
 from stack import Ports, Stack  # noqa: E402
 
-SECONDS = float(os.environ.get("TRYGG_SOAK_SECONDS", "600"))
+SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 600.0
 USERS = 20
 
 
@@ -53,7 +52,7 @@ def main() -> None:
     after_warmup = samples[min(2, len(samples) - 1)][1]
     table = "\n".join([
         f"{USERS} residents, closed loop, {SECONDS / 60:.0f} min, {stack_workers} Rasa workers, tracker expiry "
-        f"{os.environ.get('TRYGG_TRACKER_EXPIRY_S', '1800')} s, one run.", "",
+        f"{stack.settings().tracker_expiry_s:.0f} s, one run.", "",
         "| messages | errors | RSS at start | RSS after 1 min | RSS at end | change after warm-up |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {len(latencies)} | {len(errors)} | {first:.0f} MB | {after_warmup:.0f} MB | {last:.0f} MB | "

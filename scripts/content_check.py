@@ -13,7 +13,6 @@ beside it; the exit code is 1 if there is any. Checks:
 
 Old findings that were reviewed and kept are listed in scripts/content_baseline.yml.
 """
-import os
 import re
 import subprocess
 import sys
@@ -26,8 +25,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-# Where the content is: this repository, or a copy (the tests break a copy on purpose).
-CONTENT = Path(os.environ.get("TRYGG_CONTENT_ROOT") or ROOT)
+# Where the content is: this repository, or a copy given as --root DIR (the tests break a copy
+# on purpose).
+CONTENT = Path(sys.argv[sys.argv.index("--root") + 1]) if "--root" in sys.argv else ROOT
 from bot.content_problems import Problem, at, load_yaml, response_sources, short  # noqa: E402
 from bot.content_store import ContentFiles, Snapshot, build  # noqa: E402
 from bot.danger import danger_reason  # noqa: E402

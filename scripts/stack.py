@@ -30,8 +30,9 @@ class Ports:
 def default_rasa_workers() -> int:
     """One Rasa process per core, at most two: a Rasa process uses one core (asyncio), and the web
     app, action server and second worker share the rest (docs/benchmarks.md). ~2 GB RSS each."""
-    configured = os.environ.get("TRYGG_RASA_WORKERS")
-    return int(configured) if configured else max(1, min(2, os.cpu_count() or 1))
+    from bot.settings import Settings
+
+    return Settings.from_env().rasa_workers
 
 
 def _port_or_free(preferred: int) -> int:
@@ -83,7 +84,8 @@ class Stack:
             "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
-            "TRYGG_TRACKER_EXPIRY_S": os.environ.get("TRYGG_TRACKER_EXPIRY_S", "1800"),
+            # Whole seconds: Rasa's Redis tracker store passes it to Redis (endpoints-redis.yml).
+            "TRYGG_TRACKER_EXPIRY_S": str(int(self.settings().tracker_expiry_s)),
             "TRYGG_RASA_DRAIN_FILE": str(self.drain_file()),
             **self._redis_env(),
             **self.extra_env,
@@ -141,11 +143,14 @@ class Stack:
                         os.killpg(process.pid, signal.SIGKILL)
                         process.wait()
 
-    def drain_file(self) -> Path:
-        from bot.settings import state_dir
+    def settings(self):
+        """The settings the started processes read (this environment with ``extra_env``)."""
+        from bot.settings import Settings
 
-        state = self.extra_env.get("TRYGG_STATE_DIR")
-        return (Path(state) if state else state_dir()) / "rasa-draining"
+        return Settings.from_env({**os.environ, **self.extra_env})
+
+    def drain_file(self) -> Path:
+        return self.settings().state_dir / "rasa-draining"
 
     def model_version(self) -> float:
         try:
@@ -269,20 +274,19 @@ def say_already_running(state: Path) -> bool:
 
 
 def main() -> None:
-    from bot.settings import state_dir
-
     parent = os.getppid()  # `make`
     stack = Stack()
     web = f"http://127.0.0.1:{stack.ports.web}"
+    state_dir = stack.settings().state_dir
     if "--already-running" in sys.argv:
-        sys.exit(0 if say_already_running(state_dir()) else 1)
-    lock = claim_run_lock(state_dir(), web)
+        sys.exit(0 if say_already_running(state_dir) else 1)
+    lock = claim_run_lock(state_dir, web)
     if lock is None:
-        say_already_running(state_dir())
+        say_already_running(state_dir)
         sys.exit(0)
     # Local runs get one demo staff account per centre, with fresh passwords printed below.
     subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
-    subprocess.run([sys.executable, "-m", "bot.console_accounts", "demo"], cwd=ROOT, env=stack.env(), check=True)
+    subprocess.run([sys.executable, "-m", "bot.console.cli", "demo"], cwd=ROOT, env=stack.env(), check=True)
     print(f"==> Starting the action server, the web app and {stack.rasa_workers} Rasa worker(s) (Rasa takes about 30 s to load)")
     stack.start()
 

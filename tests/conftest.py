@@ -15,11 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Ports, Stack  # noqa: E402
 from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
+from bot.settings import current  # noqa: E402
 
 
 # Tests talk faster than any resident; the rate limit has its own test.
 GENEROUS_RATE = {"TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000", "TRYGG_COUNTER_FLUSH_S": "1"}
 SITE_ORIGIN = "https://start.stockholm"
+
+
+@pytest.fixture(autouse=True)
+def settings_read_afresh():
+    """Each test sees the environment it set up: the process's settings are read once
+    (bot/settings.py ``current``), so they are forgotten around every test."""
+    current.cache_clear()
+    yield
+    current.cache_clear()
 
 
 def copy_schedule(directory: Path) -> Path:

@@ -18,7 +18,7 @@ from bot.chat_input import ChatMessage, parse_chat_request
 from bot.errors import ApiError
 from bot.language import detect_language
 from bot.phone import may_hold_phone_number, redact_phone_numbers
-from bot.settings import SOURCE_LANGUAGE, database_url
+from bot.settings import SOURCE_LANGUAGE
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
 
@@ -98,11 +98,11 @@ def _fallback_answer(request: Request, message: ChatMessage, response: str) -> l
     return [{"recipient_id": message.sender, **rendered}]
 
 
-def phone_store(cipher):
+def phone_store(cipher, database_url: str):
     """``store(e164) -> token`` for redact_phone_numbers: encrypt, keep under a fresh token."""
 
     def store(e164: str) -> str:
-        with session_scope(database_url()) as session:
+        with session_scope(database_url) as session:
             return repo.store_phone_token(session, cipher.encrypt(e164))
 
     return store

@@ -1,4 +1,5 @@
-"""Bookings: the one place that stores, books, cancels and erases. Used by actions and the web app.
+"""Bookings, the residents' side: store a phone token, book, cancel, erase. Used by actions and
+the web app; the staff's side (claim, call, outcome) is bot/storage/callbacks.py.
 
 Every function takes a SQLAlchemy session (one short transaction per call site, see db.py)
 and works the same on SQLite and PostgreSQL.

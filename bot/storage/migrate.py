@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from bot.settings import database_url
+from bot.settings import current
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,6 +30,6 @@ def upgrade(url: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["revision"] and len(sys.argv) == 3:
-        command.revision(alembic_config(database_url()), message=sys.argv[2])
+        command.revision(alembic_config(current().database_url), message=sys.argv[2])
     else:
-        upgrade(database_url())
+        upgrade(current().database_url)

@@ -1,14 +1,13 @@
-"""Staff accounts, console sessions, and the work on a centre's callback list (with audit).
+"""Staff accounts and console sessions: passwords (Argon2id), the code step, session tokens.
 
-Every function that touches a booking takes the acting staff member and checks that the
-booking belongs to their centre: isolation between centres is enforced here, not in templates.
+The work on a centre's callback list is in bot/storage/callbacks.py, the audit log in
+bot/storage/audit.py.
 """
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Tuple
+from datetime import timedelta
+from typing import List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,27 +15,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import totp
-from bot.storage import statistics
-from bot.storage.bookings import as_utc, erase_phone, now_utc
-from bot.storage.models import audit_log, bookings, staff, staff_sessions
+from bot.storage import callbacks
+from bot.storage.bookings import as_utc, now_utc
+from bot.storage.models import staff, staff_sessions
 
 ROLES = ("staff", "lead", "admin")
-OUTCOMES = ("reached", "no_answer", "unsafe_to_talk", "wrong_number", "declined")
-CLOSING_OUTCOMES = ("reached", "wrong_number", "declined")
 SESSION_LIFETIME = timedelta(hours=8)
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-_FACT = re.compile(r"[a-z_]+=[\w.:-]+")
-
-
-class NotAllowed(Exception):
-    """The booking does not exist for this staff member (other centre, unknown id)."""
-
-
-class ClaimedByOther(Exception):
-    def __init__(self, holder: str) -> None:
-        super().__init__(holder)
-        self.holder = holder
 
 
 @dataclass(frozen=True)
@@ -112,8 +98,7 @@ def deactivate(session: Session, username: str) -> bool:
         return False
     session.execute(update(staff).where(staff.c.id == account.id).values(active=False))
     session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
-    session.execute(update(bookings).where(bookings.c.claimed_by == username, bookings.c.status == "claimed")
-                    .values(status="booked", claimed_by=None, updated_at=now_utc()))
+    callbacks.release_claims(session, username)
     return True
 
 
@@ -203,109 +188,6 @@ def member_for_session(session: Session, token: Optional[str]) -> Optional[Staff
 def end_session(session: Session, token: Optional[str]) -> None:
     if token:
         session.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == _hash(token)))
-
-
-def callback_list(session: Session, member: StaffMember, since: datetime) -> List:
-    """Open bookings of the member's centre from ``since`` on, by slot (numbers not included)."""
-    columns = [c for c in bookings.c if c.name not in ("phone_cipher", "reference_hash")]
-    return session.execute(
-        select(*columns, bookings.c.phone_cipher.isnot(None).label("has_number"))
-        .where(bookings.c.centre == member.centre, bookings.c.status.in_(("booked", "claimed")),
-               bookings.c.slot_start >= since)
-        .order_by(bookings.c.slot_start)
-    ).all()
-
-
-def claim(session: Session, member: StaffMember, booking_id: str) -> None:
-    """Claim a callback; two staff cannot hold the same one (conditional UPDATE decides)."""
-    _own_booking(session, member, booking_id)
-    result = session.execute(update(bookings).where(
-        bookings.c.id == booking_id, bookings.c.centre == member.centre, bookings.c.status == "booked",
-    ).values(status="claimed", claimed_by=member.username, updated_at=now_utc()))
-    if result.rowcount != 1:
-        holder = session.execute(select(bookings.c.claimed_by).where(bookings.c.id == booking_id)).scalar()
-        if holder != member.username:
-            raise ClaimedByOther(holder or "?")
-        return
-    _audit(session, member, "claim", booking_id)
-
-
-def handled_since(session: Session, member: StaffMember, since: datetime) -> List:
-    """The centre's calls with an outcome saved since ``since`` (no numbers), latest first."""
-    return session.execute(
-        select(bookings.c.id, bookings.c.slot_start, bookings.c.outcome, bookings.c.attempts,
-               bookings.c.status, bookings.c.claimed_by, bookings.c.phone_cipher.isnot(None).label("has_number"))
-        .where(bookings.c.centre == member.centre, bookings.c.outcome.isnot(None), bookings.c.updated_at >= since)
-        .order_by(bookings.c.updated_at.desc())
-    ).all()
-
-
-def reveal_for_call(session: Session, member: StaffMember, booking_id: str, cipher) -> Tuple[Any, Optional[str]]:
-    """The booking as the caller needs it (the resident's safety answers) and its phone number
-    (None once erased), for the staff member who claimed it; showing the number is audited."""
-    row = _own_booking(session, member, booking_id)
-    if row.status != "claimed" or row.claimed_by != member.username:
-        raise ClaimedByOther(row.claimed_by or "")
-    if row.phone_cipher is None:
-        return row, None
-    _audit(session, member, "reveal", booking_id)
-    return row, cipher.decrypt(row.phone_cipher)
-
-
-def record_outcome(session: Session, member: StaffMember, booking_id: str, outcome: str, close: bool) -> None:
-    """Record a call attempt; closing (or a closing outcome) erases the number at once."""
-    if outcome not in OUTCOMES:
-        raise ValueError("unknown outcome")
-    row = _own_booking(session, member, booking_id)
-    if row.status != "claimed" or row.claimed_by != member.username:
-        raise ClaimedByOther(row.claimed_by or "")
-    done = close or outcome in CLOSING_OUTCOMES
-    session.execute(update(bookings).where(bookings.c.id == booking_id).values(
-        outcome=outcome, attempts=bookings.c.attempts + 1, updated_at=now_utc(),
-        status="done" if done else "claimed"))
-    if done:
-        erase_phone(session, booking_id)
-    if outcome == "reached":
-        statistics.count(session, "booking_called", row.language, row.centre)
-    _audit(session, member, "outcome", booking_id, outcome=outcome, closed=int(done))
-
-
-def audit_entries(session: Session, member: StaffMember, limit: int = 200) -> List:
-    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if member.role != "admin":
-        query = query.where(audit_log.c.centre == member.centre)
-    return session.execute(query).all()
-
-
-def audit(session: Session, member: StaffMember, event: str, **facts: object) -> None:
-    """An entry without a booking, e.g. ``audit(s, member, "staff_activated", username="kim")``."""
-    _audit(session, member, event, None, **facts)
-
-
-def audit_facts(detail: Optional[str]) -> Optional[Dict[str, str]]:
-    """The facts of an entry's detail; None for a detail written as free text before facts."""
-    words = (detail or "").split()
-    if not all(_FACT.fullmatch(word) for word in words):
-        return None
-    return dict(word.split("=", 1) for word in words)
-
-
-def _own_booking(session: Session, member: StaffMember, booking_id: str):
-    row = session.execute(select(bookings).where(bookings.c.id == booking_id,
-                                                 bookings.c.centre == member.centre)).first()
-    if row is None:
-        raise NotAllowed()
-    return row
-
-
-def _audit(session: Session, member: StaffMember, event: str, booking_id: Optional[str], **facts: object) -> None:
-    # Details are key=value codes, not prose: the console words them in Swedish, and no free
-    # text (where a number could slip in) reaches the log.
-    detail = " ".join(f"{key}={value}" for key, value in facts.items())
-    if audit_facts(detail) is None:
-        raise ValueError("audit facts must be single words")
-    session.execute(insert(audit_log).values(at=now_utc(), actor=member.username, centre=member.centre,
-                                             event=event, booking_id=booking_id, detail=detail[:200]))
 
 
 def _hash(token: str) -> str:

@@ -22,8 +22,8 @@ def content_copy(tmp_path):
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "content_check.py"), "--fast"],
-                          env={**os.environ, "TRYGG_CONTENT_ROOT": str(root), "PYTHONPATH": str(ROOT)},
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "content_check.py"), "--fast", "--root", str(root)],
+                          env={**os.environ, "PYTHONPATH": str(ROOT)},
                           capture_output=True, text=True)
 
 

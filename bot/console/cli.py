@@ -1,7 +1,7 @@
 """Staff accounts from the command line (documented in README "Staff console").
 
-    python -m bot.console_accounts create USERNAME CENTRE ROLE   # prints a one-time password
-    python -m bot.console_accounts demo                           # make run: one demo account per centre
+    python -m bot.console.cli create USERNAME CENTRE ROLE   # prints a one-time password
+    python -m bot.console.cli demo                           # make run: one demo account per centre
 
 Centres: rvc_vasterort, rvc_innerstan, rvc_vastra_soderort, rvc_sodra_soderort. Roles: staff, lead, admin.
 """
@@ -9,7 +9,7 @@ import secrets
 import sys
 
 from bot.places import centres
-from bot.settings import database_url
+from bot.settings import current
 from bot.storage import staff as staff_repo
 from bot.storage.db import session_scope
 
@@ -17,7 +17,7 @@ from bot.storage.db import session_scope
 def create(username: str, centre: str, role: str) -> str:
     if centre not in centres():
         raise SystemExit(f"unknown centre {centre}; one of: {', '.join(centres())}")
-    with session_scope(database_url()) as session:
+    with session_scope(current().database_url) as session:
         return staff_repo.create_account(session, username, centre, role)
 
 
@@ -26,7 +26,7 @@ def demo_accounts() -> None:
     accounts = [(f"demo-{c.replace('rvc_', '').replace('_', '-')}", c, "staff") for c in centres()]
     accounts.append(("demo-lead", "rvc_innerstan", "lead"))
     print("==> Demo staff accounts (passwords change at every `make run`):")
-    with session_scope(database_url()) as session:
+    with session_scope(current().database_url) as session:
         for username, centre, role in accounts:
             password = secrets.token_urlsafe(9)
             if not staff_repo.set_password(session, username, password):

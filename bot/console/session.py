@@ -1,0 +1,141 @@
+"""Logging in and out, one's own password, and the code step (bot/totp.py).
+
+Login: a CSRF token in its own cookie, one generic error for every wrong part, and a limit on
+failures per username.
+"""
+import logging
+import re
+import secrets
+import time
+from collections import defaultdict, deque
+from typing import Deque, Dict
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, redirect
+
+from bot import totp
+from bot.console.guard import BEFORE_PASSWORD, BEFORE_SECOND_STEP, COOKIE, requires_staff
+from bot.console.pages import ConsoleError, page, set_cookie, unit_of_work
+from bot.storage import audit
+from bot.storage import staff as staff_repo
+
+bp = Blueprint("console_session")
+logger = logging.getLogger(__name__)
+LOGIN_CSRF_COOKIE = "trygg_login_csrf"
+MAX_FAILURES, FAILURE_WINDOW_S = 5, 15 * 60
+_failures: Dict[str, Deque[float]] = defaultdict(deque)
+
+
+def login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
+    token = secrets.token_urlsafe(24)
+    response = page("login.html", None, status=status, error=error, csrf=token)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@bp.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    form = request.form
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(expected, form.get("csrf", "")):
+        raise ConsoleError(403, "Sidan var för gammal. Ladda om inloggningen och försök igen.")
+    username, password = form.get("username", "")[:64], form.get("password", "")[:200]
+    if _too_many_failures(username):
+        logger.warning("console login rate limited")
+        return login_page(request, "För många försök. Vänta en stund och försök igen.", status=429)
+    with unit_of_work(request) as session:
+        member = staff_repo.verify_login(session, username, password, form.get("code", "")[:20],
+                                         request.app.ctx.staff_cipher)
+        token = staff_repo.start_session(session, member) if member else None
+    if member is None:
+        _failures[username].append(time.monotonic())
+        logger.info("console login failed")
+        # One message for every wrong part, so a guesser learns nothing about which was wrong.
+        return login_page(request, "Fel användarnamn, lösenord eller kod.", status=401)
+    _failures.pop(username, None)
+    logger.info("console login")
+    response = redirect("/console/")
+    set_cookie(request, response, COOKIE, token, max_age=int(staff_repo.SESSION_LIFETIME.total_seconds()))
+    return response
+
+
+@bp.post("/logout")
+@requires_staff(open_before=BEFORE_PASSWORD)
+async def logout(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    with unit_of_work(request) as session:
+        staff_repo.end_session(session, request.cookies.get(COOKIE))
+    response = redirect("/console/")
+    response.cookies[COOKIE] = ""
+    response.cookies[COOKIE]["max-age"] = 0
+    logger.info("console logout %s", member.username)
+    return response
+
+
+@bp.get("/password")
+@requires_staff(open_before=BEFORE_PASSWORD)
+async def password_page(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    return page("password.html", member)
+
+
+@bp.post("/password")
+@requires_staff(open_before=BEFORE_PASSWORD)
+async def password_change(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    """The member's own new password (required after a one-time password); other sessions end."""
+    form = request.form
+    try:
+        with unit_of_work(request) as session:
+            staff_repo.change_own_password(session, member, form.get("current", "")[:200], form.get("new", "")[:200],
+                                           form.get("repeat", "")[:200], keep_session=request.cookies.get(COOKIE, ""))
+            audit.record(session, member, "password_changed")
+    except staff_repo.PasswordRefused as refused:
+        return page("password.html", member, status=400, error=str(refused))
+    logger.info("console password changed")
+    return redirect("/console/")
+
+
+@bp.get("/2fa")
+@requires_staff(open_before=BEFORE_SECOND_STEP)
+async def second_step_page(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    """Set up the code step (a secret for the member's authenticator app), or turn it off."""
+    return _second_step_page(request, member)
+
+
+@bp.post("/2fa")
+@requires_staff(open_before=BEFORE_SECOND_STEP)
+async def second_step_on(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    secret = request.form.get("secret", "")
+    if member.has_second_step or not re.fullmatch(r"[A-Z2-7]{32}", secret):
+        raise ConsoleError(400, "Formuläret var ogiltigt. Ladda om sidan och försök igen.")
+    with unit_of_work(request) as session:
+        if not staff_repo.enable_second_step(session, member, secret, request.form.get("code", "")[:20],
+                                             request.app.ctx.staff_cipher):
+            return _second_step_page(request, member, secret=secret, status=400,
+                                     error="Koden stämmer inte. Skriv in koden som appen visar just nu.")
+        audit.record(session, member, "second_step_on")
+    return redirect("/console/")
+
+
+@bp.post("/2fa/off")
+@requires_staff(open_before=BEFORE_SECOND_STEP)
+async def second_step_off(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
+    with unit_of_work(request) as session:
+        if not staff_repo.disable_second_step(session, member, request.form.get("password", "")[:200]):
+            return _second_step_page(request, member, status=400, error="Lösenordet stämmer inte.")
+        audit.record(session, member, "second_step_off")
+    return redirect("/console/2fa")
+
+
+def _second_step_page(request: Request, member, secret: str = "", status: int = 200, error: str = "") -> HTTPResponse:
+    secret = secret or totp.new_secret()
+    return page("second_step.html", member, status=status, error=error, secret=secret,
+                grouped=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                uri=totp.provisioning_uri(secret, member.username),
+                required=request.app.ctx.settings.console_require_second_step)
+
+
+def _too_many_failures(username: str) -> bool:
+    recent = _failures[username]
+    while recent and time.monotonic() - recent[0] > FAILURE_WINDOW_S:
+        recent.popleft()
+    return len(recent) >= MAX_FAILURES
