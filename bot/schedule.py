@@ -1,18 +1,22 @@
 """Callback slots offered at each centre, from bot/content/schedule.yml.
 
 Slots are computed in Europe/Stockholm local time and returned as aware UTC datetimes, so a
-09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays are closed, and
-so are the extra closed days: a centre's own (its lead sets them in the console) and any
-city-wide ones at the top level of the file.
+09:00 slot stays 09:00 across daylight-saving changes. Swedish public holidays (from the
+``holidays`` package) and midsommar-, jul- and nyårsafton are closed, and so are the extra closed
+days: a centre's own (its lead sets them in the console) and any city-wide ones at the top level
+of the file.
 """
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set
 from zoneinfo import ZoneInfo
 
+import holidays
 import yaml
+from holidays.constants import OPTIONAL
 
 from bot.reloading import FileCache
 from bot.settings import current
@@ -103,35 +107,21 @@ _schedules: FileCache[Schedule] = FileCache(_parse)
 
 def is_swedish_public_holiday(day: date) -> bool:
     """Public holidays (allmänna helgdagar) plus the eves that workplaces close (midsommar-, jul-, nyårsafton)."""
-    return day in _holidays(day.year)
+    return day in _closed_days(day.year)
 
 
-def _holidays(year: int) -> Set[date]:
-    easter = _easter(year)
-    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
-    all_saints = next(date(year, 10, 31) + timedelta(days=i) for i in range(7)
-                      if (date(year, 10, 31) + timedelta(days=i)).weekday() == 5)
-    return {
-        date(year, 1, 1), date(year, 1, 6),
-        easter - timedelta(days=2), easter, easter + timedelta(days=1),
-        date(year, 5, 1), easter + timedelta(days=39), easter + timedelta(days=49),
-        date(year, 6, 6), midsummer_eve, midsummer_eve + timedelta(days=1), all_saints,
-        date(year, 12, 24), date(year, 12, 25), date(year, 12, 26), date(year, 12, 31),
-    }
+# The package lists these eves as optional days, beside half days (valborg, skärtorsdagen from
+# 14:00) and days many still work (påskafton, klämdag), so only these three are taken, by their
+# Swedish names; tests/unit/test_schedule_closed_days.py checks every day of 2020-2040.
+_CLOSED_EVES = frozenset({"Midsommarafton", "Julafton", "Nyårsafton"})
 
 
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+@lru_cache(maxsize=None)
+def _closed_days(year: int) -> FrozenSet[date]:
+    # include_sundays=False: the package counts every Sunday as a holiday; the hours decide Sundays.
+    public = holidays.Sweden(years=year, include_sundays=False, language="sv")
+    optional = holidays.Sweden(years=year, include_sundays=False, language="sv", categories=OPTIONAL)
+    return frozenset(public) | frozenset(day for day, name in optional.items() if name in _CLOSED_EVES)
 
 
 class ScheduleError(ValueError):
