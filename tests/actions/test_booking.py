@@ -35,7 +35,7 @@ def responses(dispatcher):
 def answers(token, slot=SLOT, **changes):
     """The slots of a booking form answered up to the consent question."""
     return {"centre": CENTRE, "callback_slot": slot.isoformat(), "safe_times": "weekday_mornings",
-            "may_identify": False, "may_leave_message": True, "withheld_ok": True, "call_language": "ar",
+            "may_identify": False, "may_leave_message": True, "withheld_ok": False, "call_language": "ar",
             "interpreter": True, "phone_token": token, "requested_slot": "consent", **changes}
 
 
@@ -250,7 +250,7 @@ def test_consent_books_the_callback_with_the_answers_given(dispatcher, tracker_f
     [row] = booking_rows(database)
     assert (row.centre, repo.as_utc(row.slot_start), row.language, row.call_language, row.safe_times) == (
         CENTRE, SLOT, "ar", "ar", "weekday_mornings")
-    assert (row.interpreter, row.may_identify, row.may_leave_message, row.withheld_ok) == (True, False, True, True)
+    assert (row.interpreter, row.may_identify, row.may_leave_message, row.withheld_ok) == (True, False, True, False)
     assert row.status == "booked"
     assert row.reference_hash == reference_hash(load_secrets()["reference_pepper"], confirmed["reference"])
     assert PhoneCipher(load_secrets()["phone_keys"]).decrypt(row.phone_cipher) == PHONE
@@ -323,7 +323,7 @@ async def test_the_summary_names_the_answers_by_response(dispatcher, tracker_for
     assert (summary["safe_times_text"], summary["call_language_text"]) == (
         "@utter_safe_weekday_mornings", "@utter_language_name_ar")
     assert (summary["may_identify_text"], summary["may_leave_message_text"], summary["withheld_ok_text"],
-            summary["interpreter_text"]) == ("@utter_word_no", "@utter_word_yes", "@utter_word_yes", "@utter_word_yes")
+            summary["interpreter_text"]) == ("@utter_word_no", "@utter_word_yes", "@utter_word_no", "@utter_word_yes")
 
 
 @pytest.mark.parametrize("safe_times", SAFE_TIMES)
@@ -378,6 +378,13 @@ def test_a_cancelled_booking_cannot_be_cancelled_again(dispatcher, tracker_for, 
     assert cancel.validate_reference_code(code, dispatcher, tracker_for(intent="inform", text=code), domain) == {
         "reference_code": None}
     assert responses(dispatcher)[-1] == "utter_reference_unknown"
+
+
+def test_a_code_of_the_wrong_length_is_refused_without_asking_the_database(dispatcher, tracker_for, domain,
+                                                                          broken_database):
+    result = ValidateCancelForm().validate_reference_code("ABCD-EFG", dispatcher, tracker_for(intent="inform"), domain)
+    assert result == {"reference_code": None}
+    assert responses(dispatcher) == ["utter_reference_unknown"]
 
 
 def test_a_database_fault_while_cancelling_is_told(dispatcher, tracker_for, domain, broken_database):
