@@ -8,13 +8,14 @@ names, slots and events, and database rows, never wording.
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions import booking, followup
 from bot.followup import CounterBuffer
@@ -22,6 +23,7 @@ from bot.secrets import load_secrets
 from bot.storage.crypto import PhoneCipher
 from bot.storage.db import session_scope
 from bot.storage import bookings as repo
+from bot.storage.models import daily_counters
 from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -130,3 +132,14 @@ def counters(monkeypatch) -> CounterBuffer:
     fresh = CounterBuffer()
     monkeypatch.setattr(followup, "buffer", fresh)
     return fresh
+
+
+@pytest.fixture
+def counted(database, counters) -> Callable[[], Dict[Tuple[str, str, str], int]]:
+    """Writes this test's follow-up counts to its database, as the action server does every few
+    seconds, and reads them back: {(metric, language, centre): count}."""
+    def read() -> Dict[Tuple[str, str, str], int]:
+        counters.flush()
+        with session_scope(database) as session:
+            return {(row.metric, row.language, row.centre): row.count for row in session.execute(select(daily_counters))}
+    return read
