@@ -6,6 +6,7 @@ here. The phone number never reaches this code: the web app replaced it by a tok
 full slot or an expired token sends the form back to the right question.
 """
 import logging
+from functools import lru_cache
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -14,14 +15,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.booking_support import (CALL_LANGUAGES, SAFE_TIMES, SLOTS_PER_PAGE, choice, choose_payload, db_url,
-                                     free_slots, language_of, parse_slot, pepper, reset_events, slot_choice, slot_label,
-                                     yes_no_word, yes_or_no)
+from actions.callback_slots import SLOTS_PER_PAGE, free_slots, parse_slot, slot_choice, slot_label
+from actions.tracker_reading import choice, choose_payload, language_of, yes_or_no
 from bot.phone import INVALID_MARKER, TOKEN_PATTERN, TOKEN_PREFIX
 from bot.places import centres, find_place
 from bot.schedule import load_schedule
+from bot.secrets import load_secrets
+from bot.settings import database_url
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
+
+SAFE_TIMES = ("chosen_slot_only", "weekday_mornings", "weekday_afternoons", "any_daytime")
+CALL_LANGUAGES = ("sv", "en", "ar", "fa", "so", "fi", "other")
+FORM_SLOTS = ("centre", "callback_slot", "safe_times", "may_identify", "may_leave_message", "withheld_ok",
+              "call_language", "interpreter", "phone_token", "consent", "slot_page", "reference_code")
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +86,7 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_phone_invalid")
             return {"phone_token": None}
         token = found.group(0)[len(TOKEN_PREFIX):]
-        with session_scope(db_url()) as session:
+        with session_scope(database_url()) as session:
             valid = repo.phone_token_is_valid(session, token)
         if not valid:
             dispatcher.utter_message(response="utter_phone_expired")
@@ -125,7 +132,7 @@ def _book(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]
         withheld_ok=bool(tracker.get_slot("withheld_ok")), safe_times=tracker.get_slot("safe_times"),
     )
     try:
-        with session_scope(db_url()) as session:
+        with session_scope(database_url()) as session:
             code = repo.book_callback(session, request, tracker.get_slot("phone_token"),
                                       capacity=load_schedule().capacity(centre), pepper=pepper())
     except repo.SlotTaken:
@@ -142,6 +149,19 @@ def _book(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]
     dispatcher.utter_message(response="utter_booking_confirmed", centre_name=centres()[centre],
                              slot_time=slot_label(slot, language), reference=code)
     return {"consent": True}  # the form ends; action_reset_booking then forgets every answer
+
+
+@lru_cache(maxsize=1)
+def pepper() -> str:
+    return load_secrets()["reference_pepper"]
+
+
+def reset_events() -> List[Dict[str, Any]]:
+    return [SlotSet(name, None) for name in FORM_SLOTS]
+
+
+def yes_no_word(value: Any) -> str:
+    return "@utter_word_yes" if value else "@utter_word_no"
 
 
 class ActionAskCentre(Action):
@@ -221,7 +241,7 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(response="utter_reference_unknown")
             return {"reference_code": None}
         try:
-            with session_scope(db_url()) as session:
+            with session_scope(database_url()) as session:
                 cancelled = repo.cancel_booking(session, code, pepper())
         except SQLAlchemyError as error:
             logger.error("cancel failed: %s", type(error).__name__)

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_support import language_of
+from actions.tracker_reading import language_of
 from bot.answers import Content
 from bot.followup import TOPICS
 from bot.settings import Settings

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_support import language_of
+from actions.tracker_reading import language_of
 from actions.followup import count
 from bot.answers import Content
 from bot.places import PlaceMatch, centres, find_place

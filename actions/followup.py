@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_support import choice, language_of
+from actions.tracker_reading import choice, language_of
 from bot.followup import buffer
 from bot.settings import LANGUAGES
 
