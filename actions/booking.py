@@ -21,7 +21,7 @@ from bot.phone import INVALID_MARKER, TOKEN_PATTERN, TOKEN_PREFIX
 from bot.places import centres, find_place
 from bot.schedule import load_schedule
 from bot.secrets import load_secrets
-from bot.settings import database_url
+from bot.settings import current
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
 
@@ -86,7 +86,7 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_phone_invalid")
             return {"phone_token": None}
         token = found.group(0)[len(TOKEN_PREFIX):]
-        with session_scope(database_url()) as session:
+        with session_scope(current().database_url) as session:
             valid = repo.phone_token_is_valid(session, token)
         if not valid:
             dispatcher.utter_message(response="utter_phone_expired")
@@ -132,7 +132,7 @@ def _book(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]
         withheld_ok=bool(tracker.get_slot("withheld_ok")), safe_times=tracker.get_slot("safe_times"),
     )
     try:
-        with session_scope(database_url()) as session:
+        with session_scope(current().database_url) as session:
             code = repo.book_callback(session, request, tracker.get_slot("phone_token"),
                                       capacity=load_schedule().capacity(centre), pepper=pepper())
     except repo.SlotTaken:
@@ -241,7 +241,7 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(response="utter_reference_unknown")
             return {"reference_code": None}
         try:
-            with session_scope(database_url()) as session:
+            with session_scope(current().database_url) as session:
                 cancelled = repo.cancel_booking(session, code, pepper())
         except SQLAlchemyError as error:
             logger.error("cancel failed: %s", type(error).__name__)

@@ -9,7 +9,7 @@ from typing import Any, List, Optional
 from babel.dates import format_datetime
 
 from bot.schedule import load_schedule
-from bot.settings import database_url
+from bot.settings import current
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
 
@@ -20,7 +20,7 @@ def free_slots(centre: str, now: datetime) -> List[datetime]:
     """Offered slots at ``centre`` that still have a free seat, soonest first."""
     schedule = load_schedule()
     offered = list(schedule.slots(centre, now))
-    with session_scope(database_url()) as session:
+    with session_scope(current().database_url) as session:
         counts = repo.booked_counts(session, centre, offered)
     capacity = schedule.capacity(centre)
     return [s for s in offered if counts.get(s, (0, capacity))[0] < counts.get(s, (0, capacity))[1]]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.tracker_reading import language_of
 from bot.answers import Content
 from bot.followup import TOPICS
-from bot.settings import Settings
+from bot.settings import current
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05
@@ -24,7 +24,7 @@ OFFERED = frozenset(TOPICS) | {"find_centre", "book_callback"}  # topics, never 
 
 def topic_titles() -> Dict[str, str]:
     """intent -> the Swedish title of a button in domain.yml that asks for that intent."""
-    titles = Content.from_settings(Settings.from_env()).button_titles()
+    titles = Content.from_settings(current()).button_titles()
     intents = {payload: re.fullmatch(r"/(\w+)", payload) for payload in titles}
     return {found.group(1): titles[payload] for payload, found in intents.items()
             if found and found.group(1) in OFFERED}
@@ -46,7 +46,7 @@ class ActionOfferChoices(Action):
         if len(topics) < 2:
             dispatcher.utter_message(response="utter_default")
             return []
-        language, content, titles = language_of(tracker), Content.from_settings(Settings.from_env()), topic_titles()
+        language, content, titles = language_of(tracker), Content.from_settings(current()), topic_titles()
         buttons = [{"title": content.translate(language, titles[t]), "payload": f"/{t}"} for t in topics]
         dispatcher.utter_message(response="utter_offer_choices", buttons=buttons)
         return []

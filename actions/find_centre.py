@@ -14,7 +14,7 @@ from actions.tracker_reading import language_of
 from actions.followup import count
 from bot.answers import Content
 from bot.places import PlaceMatch, centres, find_place
-from bot.settings import Settings
+from bot.settings import current
 
 
 class ActionCentreIfNamed(Action):
@@ -72,7 +72,7 @@ def answer_place(dispatcher: CollectingDispatcher, tracker: Tracker, match: Plac
 def _answer_centre(dispatcher: CollectingDispatcher, match: PlaceMatch) -> None:
     name = centres()[match.centre]
     dispatcher.utter_message(response="utter_centre_found", place=match.place or match.district, centre_name=name)
-    address = Content.from_settings(Settings.from_env()).fact(f"{match.centre}_address")
+    address = Content.from_settings(current()).fact(f"{match.centre}_address")
     if address:
         dispatcher.utter_message(response="utter_centre_address_dated",
                                  address=address["value"], year=address.get("as_of", ""))

@@ -159,14 +159,6 @@ def current() -> Settings:
     return Settings.from_env()
 
 
-def database_url() -> str:
-    return current().database_url
-
-
-def state_dir() -> Path:
-    return current().state_dir
-
-
 def markdown_table() -> str:
     """README.md's configuration table."""
     rows = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]

@@ -24,6 +24,7 @@ from bot.storage.crypto import PhoneCipher
 from bot.storage.db import session_scope
 from bot.storage import bookings as repo
 from bot.storage.models import daily_counters
+from bot.settings import current
 from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -93,6 +94,7 @@ def schedule(tmp_path, monkeypatch) -> Path:
     path.write_text(yaml.safe_dump(TEST_SCHEDULE), encoding="utf-8")
     monkeypatch.setenv("TRYGG_SCHEDULE_FILE", str(path))
     monkeypatch.setattr(repo, "now_utc", lambda: NOW)
+    current.cache_clear()
     return path
 
 
@@ -103,6 +105,7 @@ def database(tmp_path, monkeypatch, schedule) -> Iterator[str]:
     monkeypatch.setenv("TRYGG_DATABASE_URL", url)
     monkeypatch.setenv("TRYGG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("TRYGG_SECRETS_FILE", str(tmp_path / "state" / "secrets.json"))
+    current.cache_clear()
     booking.pepper.cache_clear()  # the pepper of this test's secrets file, not an earlier one's
     yield url
     booking.pepper.cache_clear()
@@ -113,6 +116,7 @@ def broken_database(tmp_path, monkeypatch, schedule) -> str:
     """A database without tables: every query fails as with a database that is down."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     monkeypatch.setenv("TRYGG_DATABASE_URL", url)
+    current.cache_clear()  # the settings are read once per process (bot/settings.py)
     return url
 
 

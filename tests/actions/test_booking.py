@@ -3,6 +3,8 @@ fills, what it refuses, and what the consent writes to the database."""
 from datetime import timedelta
 
 import pytest
+
+from bot.settings import current
 from rasa_sdk.events import ActiveLoop, SlotSet
 from sqlalchemy import select
 
@@ -299,6 +301,7 @@ def test_a_database_fault_at_consent_is_told_and_nothing_booked(dispatcher, trac
                                                                  new_phone_token, monkeypatch, tmp_path):
     tracker = tracker_for(answers(new_phone_token()), choice="yes")
     monkeypatch.setenv("TRYGG_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    current.cache_clear()
     assert FORM.validate_consent("/choose", dispatcher, tracker, domain) == {"consent": None}
     assert responses(dispatcher) == ["utter_booking_failed"]
     assert booking_rows(database) == []
