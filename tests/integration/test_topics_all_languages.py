@@ -1,6 +1,5 @@
 """Every topic answers correctly in all six languages over /api/chat (issue 4), and the
 nearest-RVC examples of issue 5 get the right centre."""
-import uuid
 from pathlib import Path
 
 import pytest
