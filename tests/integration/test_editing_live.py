@@ -60,7 +60,7 @@ def log_text(stack) -> str:
 
 def test_changed_answer_and_fact_are_live_without_restart(client, state_dir):
     before = texts(client.say("tack så mycket", language="sv"))
-    assert before == [CONTENT.render("utter_thanks", "sv")["text"]]
+    assert before[0] == CONTENT.render("utter_thanks", "sv")["text"]
 
     po = state_dir / "locales/sv/LC_MESSAGES/messages.po"
     old = edit_translation(po, THANKS, lambda _: "Varsågod! Vill du veta något mer?")
