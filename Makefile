@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help venv run test lint lint-baseline train content-check form-rules bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places clean
+.PHONY: help venv run test lint lint-baseline train content-check form-rules bench i18n-extract i18n-update i18n-compile bench bench-nlu bench-places screenshots rotate-key clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,15 @@ lint: venv ## ruff (lint + format) and mypy against scripts/lint_baseline.json: 
 lint-baseline: venv ## Lower scripts/lint_baseline.json to what lint finds now (ALLOW_GROWTH=1 also raises it: after merges, moves)
 	@$(PY) scripts/lint.py --update $(if $(ALLOW_GROWTH),--allow-growth)
 
+screenshots: venv i18n-compile train ## Run the browser tests and refresh docs/screenshots/ from their pictures (build/screenshots/)
+	@rm -rf build/screenshots
+	@scripts/test.sh tests/browser -q
+	@mkdir -p docs/screenshots && cp build/screenshots/*.png docs/screenshots/
+	@echo "docs/screenshots/ refreshed; review and commit the pictures you mean to change"
+
+rotate-key: venv ## Add a new phone encryption key to the secrets file (old keys still decrypt until their numbers are erased)
+	@$(PY) -m bot.secrets rotate
+
 i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the code
 	@$(VENV)/bin/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-wrap --no-location --project "Trygg chatt" . 2>&1 | { grep -v "^extracting" || true; }
 
@@ -57,4 +66,4 @@ bench-nlu: venv train ## Train on data/, score the independent test sets (and da
 	@$(PY) scripts/bench_nlu.py --write --form --confusions
 
 clean: ## Remove the venv, models and build output
-	rm -rf $(VENV) models .pytest_cache locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) models build .pytest_cache locales/*/LC_MESSAGES/*.mo

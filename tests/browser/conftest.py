@@ -6,7 +6,9 @@ import pytest
 
 CHROMIUM = os.environ.get("TRYGG_TEST_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Test output, git-ignored: a test run never rewrites the committed docs/screenshots/.
+# `make screenshots` runs these tests and copies the pictures there.
+SCREENSHOTS = Path(os.environ.get("TRYGG_SCREENSHOTS_DIR", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 
 
 @pytest.fixture(scope="module")

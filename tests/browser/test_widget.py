@@ -6,9 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from booking_steps import FICTION_PHONE, START
+from bot.answers import Content
+from bot.settings import Settings
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.stack
+CONTENT = Content.from_settings(Settings())
 AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
 
 
@@ -80,12 +83,13 @@ def test_a_whole_swedish_conversation(page, client):
     open_widget(page, client)
     send(page, "hej")
     assert "Trygg chatt" in bot_texts(page)[0]
-    page.get_by_test_id("bot-button").filter(has_text="Vart kan jag vända mig?").first.click()
+    where_to_turn = next(b["title"] for b in CONTENT.render("utter_greet", "sv")["buttons"] if b["payload"] == "/where_to_turn")
+    page.get_by_test_id("bot-button").filter(has_text=where_to_turn).first.click()
     expect(page.locator('[data-testid=message][data-from=bot]').filter(has_text="Kvinnofridslinjen").first).to_be_visible()
     send(page, "han slår mig just nu")
     danger = page.locator(".trygg-emergency").first
     expect(danger).to_be_visible()
-    assert danger.inner_text().startswith("Ring 112")
+    assert danger.inner_text().startswith(CONTENT.render("utter_acute_danger", "sv")["text"].split("\n\n")[0])
     assert danger.get_attribute("role") == "alert"
     screenshot(page, "widget-desktop.png")
 

@@ -15,36 +15,41 @@ def first_paragraph(response: str, language: str = "sv", **arguments) -> str:
     return CONTENT.render(response, language, arguments)["text"].split("\n\n")[0]
 
 
-def test_greeting_has_a_privacy_note_and_topic_buttons(client):
+def fact(key: str) -> str:
+    return str(CONTENT.fact(key)["value"])
+
+
+def test_greeting_is_the_greeting_with_topic_buttons(client):
     answers = client.say("hej")
     assert texts(answers)[0] == first_paragraph("utter_greet")
-    assert "sparar inget" in texts(answers)[0]
     assert any(b["payload"] == "/where_to_turn" for b in answers[0]["buttons"])
 
 
 def test_where_can_i_turn_names_rvc_and_kvinnofridslinjen(client):
-    text = " ".join(texts(client.say("vart kan jag vända mig om min sambo slår mig?")))
-    assert "relationsvåldscentrum" in text.lower()
-    assert "Kvinnofridslinjen 020-50 50 50" in text
+    answers = client.say("vart kan jag vända mig om min sambo slår mig?")
+    # With buttons, Rasa's REST channel sends the whole text as one message.
+    assert texts(answers)[0] == CONTENT.render("utter_where_to_turn", "sv")["text"]
+    assert fact("kvinnofridslinjen_phone") in " ".join(texts(answers))
 
 
 @pytest.mark.parametrize("message", ["han slår mig just nu hjälp", "han står utanför dörren och hotar att döda mig"])
 def test_acute_danger_gets_112_first(client, message):
     answers = client.say(message)
-    assert texts(answers)[0].startswith("Ring 112")
+    assert texts(answers)[0] == first_paragraph("utter_acute_danger")
+    assert fact("emergency_phone") in texts(answers)[0]
 
 
 def test_danger_after_other_turns_still_gets_112_first(client):
     sender = str(uuid.uuid4())
     client.say("hej", sender=sender)
     client.say("vad är ett kontaktförbud?", sender=sender)
-    assert texts(client.say("hjälp han har en kniv", sender=sender))[0].startswith("Ring 112")
+    assert texts(client.say("hjälp han har en kniv", sender=sender))[0] == first_paragraph("utter_acute_danger")
 
 
 def test_out_of_scope_gets_an_honest_answer_and_where_to_turn(client):
     text = " ".join(texts(client.say("vad blir det för väder i morgon?")))
-    assert "Kvinnofridslinjen" in text and "112" in text
-    assert text.startswith(("Det kan jag tyvärr inte", "Förlåt, det förstod jag inte"))
+    assert text in (first_paragraph("utter_out_of_scope"), first_paragraph("utter_default"))
+    assert fact("kvinnofridslinjen_phone") in text and fact("emergency_phone") in text
 
 
 def test_rasa_rest_webhook_directly_honours_language_metadata(rasa_client):

@@ -18,9 +18,11 @@ def content() -> Content:
 
 
 def test_swedish_answer_has_facts_filled_in(content):
+    source = content.source_text("utter_acute_danger")
+    assert "{emergency_phone}" in source and "{kvinnofridslinjen_phone}" in source
     text = content.render("utter_acute_danger", "sv")["text"]
-    assert text.startswith("Ring 112")
-    assert "020-50 50 50" in text
+    assert content.fact("emergency_phone")["value"] in text.split("\n\n")[0]
+    assert content.fact("kvinnofridslinjen_phone")["value"] in text
     assert "{" not in text
 
 
@@ -74,17 +76,18 @@ def test_edits_to_facts_and_catalogs_apply_without_restart(tmp_path):
     shutil.copytree(ROOT / "locales", tmp_path / "locales")
     shutil.copy(ROOT / "bot/content/facts.yml", tmp_path / "facts.yml")
     content = Content(tmp_path / "domain.yml", tmp_path / "locales", tmp_path / "facts.yml")
-    assert "020-50 50 50" in content.render("utter_goodbye", "sv")["text"]
-
     facts = yaml.safe_load((tmp_path / "facts.yml").read_text())
+    assert facts["kvinnofridslinjen_phone"]["value"] in content.render("utter_goodbye", "sv")["text"]
+
     facts["kvinnofridslinjen_phone"]["value"] = "020-99 99 99"
     time.sleep(0.01)
     (tmp_path / "facts.yml").write_text(yaml.safe_dump(facts, allow_unicode=True))
     assert "020-99 99 99" in content.render("utter_goodbye", "sv")["text"]
 
     po = tmp_path / "locales/sv/LC_MESSAGES/messages.po"
-    po.write_text(po.read_text().replace('msgstr "Så lite. Finns det något mer du vill veta?"',
-                                         'msgstr "Varsågod! Något mer?"'))
+    thanks = content.source_text("utter_thanks")
+    assert f'msgstr "{thanks}"' in po.read_text()
+    po.write_text(po.read_text().replace(f'msgstr "{thanks}"', 'msgstr "Varsågod! Något mer?"'))
     assert content.render("utter_thanks", "sv")["text"] == "Varsågod! Något mer?"
 
 

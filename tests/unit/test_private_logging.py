@@ -5,9 +5,11 @@ import logging
 from bot import private_logging
 
 
-def logged(exception_factory) -> str:
+def logged(exception_factory, formatter: logging.Formatter = None) -> str:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
+    if formatter is not None:
+        handler.setFormatter(formatter)
     logger = logging.getLogger("test-private-logging")
     logger.addHandler(handler)
     original = logging.Formatter.formatException
@@ -43,12 +45,27 @@ def test_messages_are_withheld_and_frames_kept():
     assert text.index("KeyError") < text.index("RuntimeError")  # cause first, as Python prints
 
 
-def test_without_install_the_message_would_be_logged():
-    stream = io.StringIO()
-    logger = logging.getLogger("test-private-logging-plain")
-    logger.addHandler(logging.StreamHandler(stream))
+def raise_while_handling():
     try:
-        raise_chained()
-    except Exception:
-        logger.exception("failed")
-    assert SECRET_PLACE in stream.getvalue()  # what the module prevents
+        int(SECRET_KEY)
+    except ValueError:
+        raise LookupError(SECRET_PLACE)
+
+
+def test_an_error_raised_while_handling_another_withholds_both_messages():
+    text = logged(raise_while_handling)
+    assert SECRET_KEY not in text and SECRET_PLACE not in text
+    assert text.index("builtins.ValueError (message withheld") < text.index("builtins.LookupError (message withheld")
+
+
+def test_the_formatters_rasa_and_sanic_log_with_withhold_messages_too():
+    # install() patches logging.Formatter itself, so the formatter classes Rasa (coloredlogs) and
+    # Sanic (logging.Formatter from its LOGGING_CONFIG_DEFAULTS) configure inherit it.
+    import coloredlogs
+    from sanic.log import LOGGING_CONFIG_DEFAULTS
+
+    sanic_format = LOGGING_CONFIG_DEFAULTS["formatters"]["generic"]["format"]
+    for formatter in (coloredlogs.ColoredFormatter("%(asctime)s %(levelname)s %(message)s"), logging.Formatter(sanic_format)):
+        text = logged(raise_chained, formatter)
+        assert SECRET_KEY not in text and SECRET_PLACE not in text, type(formatter)
+        assert "builtins.RuntimeError (message withheld" in text
