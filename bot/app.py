@@ -11,7 +11,7 @@ from bot import followup, retention
 from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
-from bot.rasa_workers import WorkerRouter, drain_file_reader
+from bot.rasa.workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter
 from bot import console
 from bot.routes import chat, demo, health, nlg

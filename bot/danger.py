@@ -10,7 +10,7 @@ Two data files, both re-read when they change (editors extend them, docs/editing
 
 Both sides go through ``fold_for_match`` (no diacritics, Arabic letter variants, Persian می
 joined, Arabizi digits, single letters for doubled ones). Used by the NLU component
-``bot.nlu_danger``, which forces the ``acute_danger`` intent, so 112 never depends on the
+``bot.rasa.nlu_danger``, which forces the ``acute_danger`` intent, so 112 never depends on the
 classifier alone.
 """
 from pathlib import Path

@@ -3,7 +3,7 @@
 "Jag är 16 och min pappa vill att jag ska gifta mig med min kusin" is about where to turn, but
 the answer that protects the writer is the young people's one. The rules live in
 ``bot/content/needs_patterns.yml`` (concept patterns, bot/patterns.py), in order of safety;
-the NLU component ``bot.nlu_needs`` applies them. Acute danger (bot/danger.py) still wins.
+the NLU component ``bot.rasa.nlu_needs`` applies them. Acute danger (bot/danger.py) still wins.
 """
 from pathlib import Path
 from typing import Optional

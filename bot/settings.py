@@ -68,7 +68,7 @@ class Settings:
     # Rasa, as the web app sees it
     rasa_urls: Tuple[str, ...] = setting(
         "TRYGG_RASA_URLS", ("http://127.0.0.1:5005",), "comma-separated Rasa workers; a new conversation goes to "
-        "the least busy one and stays there (bot/rasa_workers.py), the next one if it is down",
+        "the least busy one and stays there (bot/rasa/workers.py), the next one if it is down",
         "set by `scripts/stack.py`")
     rasa_workers: int = setting("TRYGG_RASA_WORKERS", 0, "Rasa processes `make run` starts (ports 5005, 5006, "
                                 "…); each uses ≈2 GB of memory", "one per core, at most 2")

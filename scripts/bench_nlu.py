@@ -26,7 +26,7 @@ from typing import Dict, List, Tuple
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the model names bot.nlu_danger.DangerOverride
+sys.path.insert(0, str(ROOT))  # the model names bot.rasa.nlu_danger.DangerOverride
 sys.path.insert(0, str(ROOT / "scripts"))
 LANGUAGES = ("sv", "en", "ar", "fa", "so", "fi")
 TARGET_F1 = 0.90

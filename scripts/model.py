@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "trygg.tar.gz"
-INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu_danger.py")
+INPUTS = ("config.yml", "domain.yml", "data", "bot/rasa/nlu_danger.py")
 
 
 def input_files(root: Path = ROOT) -> Iterable[Path]:

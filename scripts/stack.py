@@ -107,7 +107,7 @@ class Stack:
         }
         for name, port in self.rasa_ports().items():
             # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            commands[name] = [py, "-m", "bot.rasa_run", "run", "--model", str(self.model), "--endpoints",
+            commands[name] = [py, "-m", "bot.rasa.run", "run", "--model", str(self.model), "--endpoints",
                               "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
                               "--credentials", "credentials.yml", "--interface", "127.0.0.1",
                               "--port", str(port), "--cors", "[]"]
@@ -163,7 +163,7 @@ class Stack:
         newly trained model goes live while the others keep answering (the web app sends a
         conversation to the next worker when its own is unreachable, bot/routes/chat.py). With
         one worker the chat is down only while the model loads (~30 s), never while it trains."""
-        from bot.rasa_workers import write_drain_file
+        from bot.rasa.workers import write_drain_file
 
         ports = self.rasa_ports()
         try:

@@ -62,7 +62,7 @@ async def chat(request: Request) -> HTTPResponse:
 
 
 async def _ask_rasa(request: Request, message: ChatMessage):
-    """Post to the conversation's own Rasa worker (bot/rasa_workers.py); if that worker is down
+    """Post to the conversation's own Rasa worker (bot/rasa/workers.py); if that worker is down
     (connection refused), to the next one, which keeps the conversation from then on. With the
     default in-memory trackers the next worker starts the conversation afresh; with the Redis
     stores (endpoints-redis.yml) it carries on."""

@@ -3,7 +3,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.language import resolve_language
-from bot.rasa_nlg import RECENT_USER_MESSAGES, compact_tracker
+from bot.rasa.nlg import RECENT_USER_MESSAGES, compact_tracker
 
 
 def user(text, intent="greet", metadata=None):

@@ -1,4 +1,4 @@
-"""bot/rasa_run.py: Rasa with compiled response schemas, kept-alive connections, concurrent
+"""bot/rasa/run.py: Rasa with compiled response schemas, kept-alive connections, concurrent
 NLG calls for one action's bubbles, event classes looked up in a table, and DIET called
 through its traced graph.
 
@@ -18,7 +18,7 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_run
+from bot.rasa import run as rasa_run
 from tests.helpers import free_port
 
 RASA_VALIDATE_ACTION = RemoteAction._validate_action_result

@@ -1,10 +1,10 @@
-"""bot/rasa_workers.py: new conversations go to the least busy Rasa worker and stay there."""
+"""bot/rasa/workers.py: new conversations go to the least busy Rasa worker and stay there."""
 import uuid
 
 import pytest
 
-from bot import rasa_workers
-from bot.rasa_workers import WorkerRouter
+from bot.rasa import workers as rasa_workers
+from bot.rasa.workers import WorkerRouter
 
 
 class Clock:
@@ -113,7 +113,7 @@ def test_closed_loop_residents_are_split_evenly_unlike_hashing(clock):
 
 
 def test_a_draining_worker_gets_no_request_and_its_conversations_move(tmp_path):
-    from bot.rasa_workers import drain_file_reader, write_drain_file
+    from bot.rasa.workers import drain_file_reader, write_drain_file
 
     drain = tmp_path / "rasa-draining"
     router = WorkerRouter(2, keep_s=60, draining=drain_file_reader(drain))

@@ -6,7 +6,7 @@
 - ``PhoneTokenIntent``: a message that carries a phone number (the web app put a token in its
   place, bot/phone.py) is the answer to the booking's phone question, ``inform_phone``, never a
   topic such as "RVC's phone number", which would interrupt the booking form.
-Danger (bot.nlu_danger) runs after both and wins over them.
+Danger (bot.rasa.nlu_danger) runs after both and wins over them.
 """
 from typing import List
 
@@ -14,7 +14,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.needs import need_of, outranks
-from bot.nlu_intent import IntentOverride, force_intent, typed_text
+from bot.rasa.nlu_intent import IntentOverride, force_intent, typed_text
 from bot.phone import TOKEN_PATTERN
 
 # Intents a need never replaces: a stop, an answer to a form, an explicit request.

@@ -5,7 +5,7 @@ conversation) for every response and serialises it once more for a debug line, e
 debug logging is off. Our endpoint (bot/routes/nlg.py) only needs the user messages that
 decide the language (bot/language.py). Sending those keeps each NLG call small and constant in
 size however long the conversation grows. Configured in endpoints.yml:
-``nlg: {type: bot.rasa_nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
+``nlg: {type: bot.rasa.nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
 (``{"response", "id", "arguments", "tracker", "channel"}``); only ``tracker`` is shorter.
 """
 from typing import Any, Dict, Optional, Text

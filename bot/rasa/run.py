@@ -1,4 +1,4 @@
-"""``python -m bot.rasa_run run ...``: Rasa's own command line, with two costs per message removed.
+"""``python -m bot.rasa.run run ...``: Rasa's own command line, with two costs per message removed.
 
 Rasa checks every answer from the action server and from the NLG endpoint against a JSON
 schema by calling ``jsonschema.validate(instance, schema)``. That call first validates the
@@ -21,7 +21,7 @@ Three more costs of Rasa's own machinery, each the same result computed with les
 - an event's class is looked up by its type name in a table instead of walking every
   subclass of ``Event`` for every event of every tracker read from the tracker store.
 
-Everything else is ``rasa`` unchanged (``python -m bot.rasa_run run --model ...`` is
+Everything else is ``rasa`` unchanged (``python -m bot.rasa.run run --model ...`` is
 ``rasa run --model ...``); scripts/stack.py starts Rasa this way. Rasa is pinned (constraints.txt),
 and tests/unit/test_rasa_run.py checks that the replaced methods still exist and still reject
 what Rasa rejects, so an upgrade that moves them fails loudly.

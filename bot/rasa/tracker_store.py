@@ -3,7 +3,7 @@
 Rasa's own InMemoryTrackerStore keeps every conversation until the process stops. A
 conversation must not outlive its session (docs/architecture.md), so this store drops a
 tracker ``expiry_s`` seconds after its last message (default: the domain's 30-minute session).
-Configured in endpoints.yml as ``type: bot.tracker_store.ExpiringInMemoryTrackerStore``.
+Configured in endpoints.yml as ``type: bot.rasa.tracker_store.ExpiringInMemoryTrackerStore``.
 With several Rasa processes use Rasa's Redis tracker store with ``record_exp`` instead.
 """
 import time

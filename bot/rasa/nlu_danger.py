@@ -11,7 +11,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.danger import is_acute_danger
-from bot.nlu_intent import IntentOverride, force_intent, typed_text
+from bot.rasa.nlu_intent import IntentOverride, force_intent, typed_text
 
 INTENT = "acute_danger"
 
