@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.callback_slots import SLOTS_PER_PAGE, free_slots, parse_slot, slot_choice, slot_label
 from actions.tracker_reading import choice, choose_payload, language_of, yes_or_no
+from bot import vocabulary
 from bot.phone import INVALID_MARKER, TOKEN_PATTERN, TOKEN_PREFIX
 from bot.places import centres, find_place
 from bot.schedule import load_schedule
@@ -25,8 +26,8 @@ from bot.settings import current
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
 
-SAFE_TIMES = ("chosen_slot_only", "weekday_mornings", "weekday_afternoons", "any_daytime")
-CALL_LANGUAGES = ("sv", "en", "ar", "fa", "so", "fi", "other")
+SAFE_TIMES = tuple(vocabulary.SAFE_TIMES)
+CALL_LANGUAGES = vocabulary.CALL_LANGUAGES
 FORM_SLOTS = ("centre", "callback_slot", "safe_times", "may_identify", "may_leave_message", "withheld_ok",
               "call_language", "interpreter", "phone_token", "consent", "slot_page", "reference_code")
 

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_reading import language_of
 from bot.answers import Content
-from bot.followup import TOPICS
+from bot.vocabulary import TOPICS
 from bot.settings import current
 
 MAX_CHOICES = 3

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.tracker_reading import choice, language_of
 from bot.followup import buffer
-from bot.settings import LANGUAGES
+from bot.vocabulary import LANGUAGES
 
 FEEDBACK = ("yes", "partly", "no")
 IMPROVEMENTS = ("easier_language", "language_missing", "area_not_found", "talk_sooner", "other")

@@ -20,7 +20,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.content_problems import PLACEHOLDER, Problem
 from bot.content_store import ContentFiles, ContentStore, Snapshot, store_for
-from bot.settings import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Settings
+from bot.settings import Settings
+
+from bot.vocabulary import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE
 
 logger = logging.getLogger(__name__)
 WORD_REFERENCE = "@"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 from bot.errors import ApiError
-from bot.settings import LANGUAGES
+from bot.vocabulary import LANGUAGES
 
 # Control and format characters except tab and newline; they carry no meaning for the bot and
 # some (bidi overrides, zero-width joiners in the wrong place) can disguise text.

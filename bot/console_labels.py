@@ -5,17 +5,12 @@ missing here is shown as itself, so an old or new row never breaks a page.
 """
 from typing import Dict
 
-OUTCOME_LABELS: Dict[str, str] = {
-    "reached": "Nådd", "no_answer": "Inget svar", "unsafe_to_talk": "Kunde inte prata säkert",
-    "wrong_number": "Fel nummer", "declined": "Avböjde",
-}
-SAFE_TIME_LABELS: Dict[str, str] = {
-    "chosen_slot_only": "bara vid vald tid", "weekday_mornings": "vardagar förmiddag",
-    "weekday_afternoons": "vardagar eftermiddag", "any_daytime": "när som helst dagtid",
-}
-LANGUAGE_NAMES: Dict[str, str] = {
-    "sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska", "fi": "finska",
-}
+from bot.vocabulary import LANGUAGE_INFO, OUTCOMES, SAFE_TIMES
+
+# Outcomes, safe times and languages are named in bot/content/vocabulary.yml, with their codes.
+OUTCOME_LABELS: Dict[str, str] = {code: outcome.label for code, outcome in OUTCOMES.items()}
+SAFE_TIME_LABELS: Dict[str, str] = dict(SAFE_TIMES)
+LANGUAGE_NAMES: Dict[str, str] = {code: language.swedish for code, language in LANGUAGE_INFO.items()}
 ROLE_LABELS: Dict[str, str] = {"staff": "personal", "lead": "samordnare", "admin": "administratör"}
 # Every event written with bot/storage/audit.py ``record`` (by bot/storage/ and bot/console/).
 EVENT_LABELS: Dict[str, str] = {

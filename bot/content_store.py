@@ -22,7 +22,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from bot import content_problems as rules
 from bot.content_problems import Problem
-from bot.settings import LANGUAGES
+from bot.vocabulary import LANGUAGES
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,8 @@
 
 - ``topic:<intent>`` when a topic's own answer is given;
 - ``acute_danger`` when the 112 answer is given;
-- ``referral:<helpline>`` for every helpline number an answer names (its fact key).
+- ``referral:<helpline>`` for every helpline number an answer names (its fact key: every
+  ``*_phone`` fact but the emergency number, so a helpline added to facts.yml is counted).
 Counted per day, language and nothing else (bot/storage/statistics.py). The counts are
 gathered in memory and written every few seconds in one transaction, so answering a resident
 never waits for a database write. The action server counts through the same buffer
@@ -20,16 +21,10 @@ from bot.content_problems import PLACEHOLDER
 from bot.settings import current
 from bot.storage import statistics
 from bot.storage.db import session_scope
+from bot.vocabulary import TOPICS, is_helpline_fact
 
 logger = logging.getLogger(__name__)
-TOPICS = ("where_to_turn", "rvc_offer", "cost_anonymity", "rvc_contact", "human_contact", "legal_process",
-          "report_police", "investigation", "legal_counsel", "contact_ban", "trial", "compensation",
-          "forms_of_violence", "protected_housing", "children_young", "honour_violence", "uses_violence", "worried_relative",
-          "privacy_chat")
 TOPIC_RESPONSES = {f"utter_{topic}": topic for topic in TOPICS}
-HELPLINES = {"kvinnofridslinjen_phone", "stodlinjen_man_phone", "stodlinjen_trans_phone", "ratt_att_valja_phone",
-             "valj_att_sluta_phone", "bris_phone", "brottsofferjouren_phone", "city_contact_centre_phone",
-             "police_phone", "healthcare_phone"}
 # Answers that repeat the helplines as a safety footer are not referrals of their own.
 FOOTERS = {"utter_default", "utter_out_of_scope", "utter_service_unavailable", "utter_booking_failed",
            "utter_goodbye", "utter_no_free_slots", "utter_centre_inferred_note"}
@@ -81,6 +76,6 @@ def count_answer(response: str, source_text: str, language: str, tracker: Mappin
     if response == "utter_acute_danger":
         metrics.append("acute_danger")
     if response not in FOOTERS:
-        metrics += ["referral:" + name for name in PLACEHOLDER.findall(source_text) if name in HELPLINES]
+        metrics += ["referral:" + name for name in PLACEHOLDER.findall(source_text) if is_helpline_fact(name)]
     for metric in metrics:
         buffer.add(metric, language)

@@ -29,7 +29,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 import yaml
 
 from bot.reloading import FileCache
-from bot.settings import LANGUAGES, ROOT, SOURCE_LANGUAGE
+from bot.settings import ROOT
+from bot.vocabulary import ARABIC_SCRIPT_LANGUAGES, LANGUAGES, SOURCE_LANGUAGE
 from bot.text_norm import fold, unify_arabic_letters
 from bot.training_data import examples
 
@@ -47,7 +48,6 @@ OUR_WEIGHT = 0.6             # our own model's share of the combined probability
 # no other of our languages puts 2, 3, 5, 7 or 9 inside a word.
 ARABIZI_WORD = re.compile(r"^(?=.*[a-z])(?=.*[235679])[a-z235679']+$")
 ARABIZI_MIN_WORDS = 2
-ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa"})
 
 
 @dataclass(frozen=True)

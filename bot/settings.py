@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any, Dict, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES: Tuple[str, ...] = ("sv", "en", "ar", "fa", "so", "fi")
-RTL_LANGUAGES = frozenset({"ar", "fa"})
-SOURCE_LANGUAGE = "sv"
 
 
 # Variables scripts/stack.py sets for Rasa, which substitutes them into endpoints.yml and

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.places import find_place  # noqa: E402
 from tests.unit.test_places import PHRASES  # noqa: E402
 
-LANGUAGES = ("sv", "en", "ar", "fa", "so", "fi")
+from bot.vocabulary import LANGUAGES  # noqa: E402
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ CONTENT = Path(sys.argv[sys.argv.index("--root") + 1]) if "--root" in sys.argv e
 from bot.content_problems import Problem, at, load_yaml, response_sources, short  # noqa: E402
 from bot.content_store import ContentFiles, Snapshot, build  # noqa: E402
 from bot.danger import danger_reason  # noqa: E402
-from bot.settings import LANGUAGES  # noqa: E402
+from bot.vocabulary import LANGUAGES  # noqa: E402
 
 BASELINE = ROOT / "scripts" / "content_baseline.yml"
 MIN_EXAMPLES = 10

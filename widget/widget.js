@@ -60,8 +60,10 @@ const LABELS = {
 // The facts the labels name, filled in from bot/content/facts.yml by the web app each time it
 // serves this file (bot/routes/demo.py): the page then has the numbers even if the server goes down.
 const FACTS = {/* facts.yml */};
-const NAMES = { sv: 'Svenska', en: 'English', ar: 'العربية', fa: 'فارسی', so: 'Soomaali', fi: 'Suomi' };
-const RTL = { ar: 1, fa: 1 };
+// Filled in when the script is served (bot/routes/demo.py), from bot/content/vocabulary.yml.
+const LANGUAGES = {/* vocabulary.yml */};
+const NAMES = Object.fromEntries(Object.entries(LANGUAGES).map(([k, v]) => [k, v.name]));
+const RTL = Object.fromEntries(Object.entries(LANGUAGES).map(([k, v]) => [k, v.rtl]));
 const DELAYS = [2, 4, 8]; // seconds between the quiet retries after a network failure
 const TIMEOUT_MS = 10000;
 // URLs (group 1) and Swedish phone numbers (group 2): short numbers (112, 114 14, 116 xxx, 1177), 0…, +46 …
@@ -74,7 +76,7 @@ const script = document.currentScript || document.querySelector('script[data-try
 const data = (script && script.dataset) || {};
 const src = (script && script.src) || location.href;
 const cfg = window.TryggChatConfig || {};
-const pageLang = LABELS[data.language] ? data.language : 'sv';
+const pageLang = LANGUAGES[data.language] ? data.language : 'sv';
 const idleMs = 1000 * (num(cfg.idleSeconds) || 60 * (num(data.idleMinutes) || 10));
 const warnMs = 1000 * (num(cfg.idleWarningSeconds) || 60);
 const exitUrl = safeUrl(data.exitUrl) || 'https://www.smhi.se/';
@@ -136,7 +138,7 @@ function parse(list) {
     if (c) {
       group.forEach(it => { it.c = it.c || c; });
       group = [];
-      if (LABELS[c.language]) lang = c.language;
+      if (LANGUAGES[c.language]) lang = c.language;
     }
   });
   return { items: items, lang: lang };
@@ -152,7 +154,8 @@ function el(tag, cls, attrs, text) {
 }
 function bind(node, key, attr) { bound.push([node, key, attr]); return node; }
 function t(key) {
-  return (LABELS[S.lang][key] || LABELS.sv[key]).replace(/\{(\w+)\}/g, (m, name) =>
+  // A language without the widget's own texts yet shows them in Swedish.
+  return ((LABELS[S.lang] || {})[key] || LABELS.sv[key]).replace(/\{(\w+)\}/g, (m, name) =>
     name === 's' ? String(Math.round(warnMs / 1000)) : (FACTS[name] || m));
 }
 // Text -> DOM, never innerHTML: numbers and URLs in <bdi dir="ltr"> so they read right in RTL.
@@ -217,7 +220,7 @@ function apply() {
   root.dir = panel.dir = RTL[S.lang] ? 'rtl' : 'ltr';
   select.value = S.lang;
 }
-function setLang(l) { if (LABELS[l]) { S.lang = l; apply(); } }
+function setLang(l) { if (LANGUAGES[l]) { S.lang = l; apply(); } }
 function scroll() { log.scrollTop = log.scrollHeight; }
 function drop(n) {
   if (!n) return;
@@ -281,7 +284,7 @@ function render(list) {
   let anchor = null;
   p.items.forEach(it => {
     const c = it.c || {};
-    const lang = LABELS[c.language] ? c.language : S.lang;
+    const lang = LANGUAGES[c.language] ? c.language : S.lang;
     if (it.text) {
       const b = bubble('bot', it.text, lang, c.direction === 'rtl' || c.direction === 'ltr' ? c.direction : 'auto');
       if (c.priority === 'emergency') { b.classList.add('trygg-emergency'); b.setAttribute('role', 'alert'); }

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.console.guard import requires_staff
 from bot.console.pages import ConsoleError, page, unit_of_work
+from bot.console_labels import ROLE_LABELS
 from bot.places import centres
 from bot.storage import audit
 from bot.storage import staff as staff_repo
@@ -19,7 +20,8 @@ EVENTS = {"deactivate": "staff_deactivated", "activate": "staff_activated", "pas
 
 
 def _accounts_page(member: StaffMember, accounts, **shown) -> HTTPResponse:
-    return page("staff.html", member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES, **shown)
+    return page("staff.html", member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES,
+                role_labels=ROLE_LABELS, **shown)
 
 
 @bp.get("/staff")

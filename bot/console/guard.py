@@ -14,8 +14,8 @@ from bot.console.pages import ConsoleError, SetupRequired, unit_of_work
 from bot.storage import staff as staff_repo
 
 COOKIE = "trygg_staff"
-# Each role may do what the ones before it may.
-ROLE_ORDER = ("staff", "lead", "admin")
+# Each role may do what the ones before it may (bot/storage/staff.py lists them in that order).
+ROLE_ORDER = staff_repo.ROLES
 ROLE_REFUSED = {"lead": "Den här sidan är för samordnare och administratörer.",
                 "admin": "Den här sidan är för administratörer."}
 MUST_CHANGE_PASSWORD = ("/console/password", "Välj ett eget lösenord innan du gör något annat (sidan Byt lösenord).")

@@ -9,7 +9,7 @@ from bot.console.guard import requires_staff
 from bot.console.pages import page, unit_of_work
 from bot.console_labels import LANGUAGE_NAMES
 from bot.places import centres
-from bot.settings import LANGUAGES
+from bot.vocabulary import LANGUAGES
 from bot.storage import audit, statistics
 from bot.storage.staff import StaffMember
 

@@ -18,7 +18,7 @@ from bot.chat_input import ChatMessage, parse_chat_request
 from bot.errors import ApiError
 from bot.language import detect_language
 from bot.phone import may_hold_phone_number, redact_phone_numbers
-from bot.settings import SOURCE_LANGUAGE
+from bot.vocabulary import SOURCE_LANGUAGE
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
 

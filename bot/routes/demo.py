@@ -18,12 +18,15 @@ from sanic.response import HTTPResponse, file, raw, redirect
 from bot.answers import Content
 from bot.errors import ApiError
 from bot.reloading import FileCache
+from bot.vocabulary import widget_languages
 
 bp = Blueprint("demo")
 logger = logging.getLogger(__name__)
 WIDGET_FILES = {"widget.js": "application/javascript", "widget.css": "text/css", "demo.html": "text/html"}
 # In widget.js: `const FACTS = {/* facts.yml */};`, replaced by the facts its labels name.
 FACTS_MARK = "{/* facts.yml */}"
+# ... and `const LANGUAGES = {/* vocabulary.yml */};` by each language's name and direction.
+LANGUAGES_MARK = "{/* vocabulary.yml */}"
 FACT_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
@@ -54,6 +57,7 @@ def widget_script(path: Path, content: Content) -> str:
     """widget.js with the facts its labels name filled into ``FACTS`` (the live facts: an
     editor's mistake in the facts file keeps the last good numbers, bot/content_store.py)."""
     script = _scripts.get(path)
+    script = script.replace(LANGUAGES_MARK, json.dumps(widget_languages()), 1)
     return script.replace(FACTS_MARK, json.dumps(widget_facts(script, content), sort_keys=True), 1)
 
 

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 from bot.storage import audit, statistics
 from bot.storage.bookings import erase_phone, now_utc
 from bot.storage.models import bookings
+from bot.vocabulary import CLOSING_OUTCOMES, OUTCOMES
 
 if TYPE_CHECKING:  # staff.py imports this module (an account stopped releases its claims)
     from bot.storage.staff import StaffMember
 
-OUTCOMES = ("reached", "no_answer", "unsafe_to_talk", "wrong_number", "declined")
-CLOSING_OUTCOMES = ("reached", "wrong_number", "declined")
 
 
 class NotAllowed(Exception):

@@ -19,6 +19,7 @@ from bot.storage import callbacks
 from bot.storage.bookings import as_utc, now_utc
 from bot.storage.models import staff, staff_sessions
 
+# Least to most: each role may do what the ones before it may (bot/console/guard.py).
 ROLES = ("staff", "lead", "admin")
 SESSION_LIFETIME = timedelta(hours=8)
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters

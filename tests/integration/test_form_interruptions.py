@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from bot.answers import Content
-from bot.settings import LANGUAGES, Settings
+from bot.settings import Settings
+from bot.vocabulary import LANGUAGES
 from booking_steps import STEPS, answer_for, choose, is_emergency_first, payloads, texts, walk_to
 
 pytestmark = pytest.mark.stack

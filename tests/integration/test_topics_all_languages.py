@@ -6,8 +6,9 @@ import pytest
 import yaml
 
 from bot.answers import Content
-from bot.followup import TOPICS
-from bot.settings import LANGUAGES, Settings
+from bot.vocabulary import TOPICS
+from bot.settings import Settings
+from bot.vocabulary import LANGUAGES
 from tests.helpers import texts
 
 pytestmark = pytest.mark.stack

@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 from bot.answers import Content, UnknownResponse, fill
-from bot.settings import LANGUAGES, Settings
+from bot.settings import Settings
+
+from bot.vocabulary import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
