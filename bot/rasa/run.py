@@ -1,4 +1,4 @@
-"""``python -m bot.rasa.run run ...``: Rasa's own command line, with two costs per message removed.
+"""``python -m bot.rasa.run run ...``: Rasa's own command line, with per-message costs removed.
 
 Rasa checks every answer from the action server and from the NLG endpoint against a JSON
 schema by calling ``jsonschema.validate(instance, schema)``. That call first validates the
