@@ -3,6 +3,7 @@
 The schedule (bot/schedule.py) says which slots a centre offers; the database says which still
 have a seat. No Action subclasses here (rasa_sdk registers every Action it finds in the package).
 """
+
 from datetime import datetime, timezone
 from typing import Any, List, Optional
 

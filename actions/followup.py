@@ -3,7 +3,8 @@ aggregate daily counters (bot/storage/statistics.py). Nothing here records a con
 Counts go through the same in-memory buffer as the web app's (bot/followup.py), written every
 few seconds by actions/server.py, so no action waits for a database write.
 """
-from typing import Any, Dict, List, Text, Tuple
+
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted
@@ -26,10 +27,12 @@ class ActionSessionStart(Action):
     """Rasa's session start, plus one count of a conversation started (in the language the
     widget sent, if the resident picked one)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         metadata = tracker.get_slot("session_started_metadata") or {}
         language = metadata.get("language") if metadata.get("language") in LANGUAGES else ""
         # "trygg_probe": `make run` warming up a restarted Rasa worker on loopback; the web app
@@ -42,10 +45,12 @@ class ActionSessionStart(Action):
 class ActionRecordFeedback(Action):
     """Counts a feedback button (was this helpful? what could be better?) and asks the next step."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         picked = choice(tracker)
         language = language_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -63,7 +68,7 @@ class ActionRecordFeedback(Action):
         return []
 
 
-def answered_before(events: List[Dict[Text, Any]], intent: str, answers: Tuple[str, ...]) -> bool:
+def answered_before(events: List[Dict[str, Any]], intent: str, answers: Tuple[str, ...]) -> bool:
     """Whether a message before the latest one in this session already answered ``intent`` with
     one of ``answers`` (and so was counted). Reads the tracker only: nothing is kept beside it,
     and a new session (after 30 minutes without activity) starts afresh."""
@@ -78,7 +83,8 @@ def answered_before(events: List[Dict[Text, Any]], intent: str, answers: Tuple[s
             continue
         parse = event.get("parse_data") or {}
         if (parse.get("intent") or {}).get("name") == intent and any(
-                entity.get("entity") == "choice" and str(entity.get("value")) in answers
-                for entity in parse.get("entities") or []):
+            entity.get("entity") == "choice" and str(entity.get("value")) in answers
+            for entity in parse.get("entities") or []
+        ):
             return True
     return False

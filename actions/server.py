@@ -5,6 +5,7 @@ default and turn Sanic's access log off (it would log client addresses). The fol
 counters the actions gather (bot/followup.py) are written every TRYGG_COUNTER_FLUSH_S seconds
 and once more when the server stops.
 """
+
 import asyncio
 import logging
 
@@ -18,8 +19,9 @@ from bot.settings import current
 def main() -> None:
     private_logging.install()
     settings = current()
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # TRYGG_ACTIONS_PACKAGE: another package of actions (the tests run one that raises).
     app = create_app(settings.actions_package, cors_origins=None)
 
@@ -29,15 +31,23 @@ def main() -> None:
 
     @app.after_server_start
     async def write_counters_every_few_seconds(app, _loop) -> None:
-        app.ctx.counters = asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s))
+        app.ctx.counters = asyncio.ensure_future(
+            followup.buffer.flush_forever(settings.counter_flush_s)
+        )
 
     @app.before_server_stop
     async def write_last_counters(app, _loop) -> None:
         app.ctx.counters.cancel()
         await asyncio.gather(app.ctx.counters, return_exceptions=True)
         followup.buffer.flush()
-    app.run(host=settings.actions_host, port=settings.actions_port,
-            access_log=False, motd=False, workers=1)
+
+    app.run(
+        host=settings.actions_host,
+        port=settings.actions_port,
+        access_log=False,
+        motd=False,
+        workers=1,
+    )
 
 
 if __name__ == "__main__":

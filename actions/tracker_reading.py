@@ -4,6 +4,7 @@ Buttons send ``/choose{"choice": <value>}`` (``choose_payload``); the value arri
 ``choice`` entity. No Action subclasses here (rasa_sdk registers every Action it finds in the
 package).
 """
+
 import json
 from typing import Optional
 

@@ -12,6 +12,7 @@ endpoint calls it for every ``utter_*`` Rasa sends; the demo page and tests call
 
 All three follow edits live, but only what passes the content rules (bot/content_store.py).
 """
+
 import logging
 import re
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from bot.content_problems import PLACEHOLDER, Problem
 from bot.content_store import ContentFiles, ContentStore, Snapshot, store_for
 from bot.settings import Settings
-
 from bot.vocabulary import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,16 @@ class Content:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Content":
-        return cls(settings.domain_file, settings.locales_dir, settings.facts_file,
-                   settings.widget_dir / "widget.js")
+        return cls(
+            settings.domain_file,
+            settings.locales_dir,
+            settings.facts_file,
+            settings.widget_dir / "widget.js",
+        )
 
-    def render(self, response: str, language: str, arguments: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    def render(
+        self, response: str, language: str, arguments: Optional[Mapping[str, Any]] = None
+    ) -> Dict[str, Any]:
         """The message for ``response`` in ``language``, as Rasa's NLG endpoint contract wants it."""
         snapshot = self.snapshot()
         variations = snapshot.responses.get(response)
@@ -58,7 +64,7 @@ class Content:
             if isinstance(value, str) and value.startswith(WORD_REFERENCE):
                 # A word that must be translated too ("ja", a language name): the action names
                 # the response that holds it, e.g. interpreter_text="@utter_word_yes".
-                values[key] = self.render(value[len(WORD_REFERENCE):], language)["text"]
+                values[key] = self.render(value[len(WORD_REFERENCE) :], language)["text"]
             elif isinstance(value, (str, int, float)):
                 values[key] = str(value)
 
@@ -83,7 +89,9 @@ class Content:
     @property
     def store(self) -> ContentStore:
         also = (self.widget_script,) if self.widget_script else ()
-        return store_for(ContentFiles(self.domain_file, self.locales_dir, self.facts_file, also_using_facts=also))
+        return store_for(
+            ContentFiles(self.domain_file, self.locales_dir, self.facts_file, also_using_facts=also)
+        )
 
     def translate(self, language: str, source: str) -> str:
         """The live translation of a Swedish source text; the source itself when none is usable."""
@@ -121,8 +129,13 @@ class Content:
                 cells = []
                 for lang in LANGUAGES:
                     entry = snapshot.catalogs[lang].get(source)
-                    cells.append({"language": lang, "text": entry.text if entry else "",
-                                  "state": entry.state if entry else "missing"})
+                    cells.append(
+                        {
+                            "language": lang,
+                            "text": entry.text if entry else "",
+                            "state": entry.state if entry else "missing",
+                        }
+                    )
                 rows.append({"response": name, "source": source, "cells": cells})
         return rows
 

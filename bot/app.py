@@ -1,4 +1,5 @@
 """The web app: the only public port. Wires blueprints, shared clients and security headers."""
+
 import asyncio
 import logging
 
@@ -7,13 +8,12 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import followup, retention
+from bot import console, followup, retention
 from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter
-from bot import console
 from bot.routes import chat, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
@@ -39,8 +39,11 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
-    app.ctx.rasa_router = WorkerRouter(len(settings.rasa_urls), settings.tracker_expiry_s,
-                                       drain_file_reader(settings.rasa_drain_file))
+    app.ctx.rasa_router = WorkerRouter(
+        len(settings.rasa_urls),
+        settings.tracker_expiry_s,
+        drain_file_reader(settings.rasa_drain_file),
+    )
     for blueprint in (chat.bp, nlg.bp, health.bp, demo.bp, console.bp):
         app.blueprint(blueprint)
     install_error_handlers(app)
@@ -57,8 +60,10 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
 
     @app.after_server_start
     async def start_background_jobs(app: Sanic, _loop) -> None:
-        app.ctx.jobs = [asyncio.ensure_future(retention.run_forever(settings)),
-                        asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s))]
+        app.ctx.jobs = [
+            asyncio.ensure_future(retention.run_forever(settings)),
+            asyncio.ensure_future(followup.buffer.flush_forever(settings.counter_flush_s)),
+        ]
 
     @app.before_server_stop
     async def stop_background_jobs(app: Sanic, _loop) -> None:
@@ -79,8 +84,12 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     async def preflight(request: Request):
         if request.path in RATE_LIMITED and request.method == "POST":
             if not app.ctx.rate_limiter.allow(client_address(request)):
-                raise ApiError(429, "TooManyRequests", "Too many messages at once. Wait a moment and try again. "
-                                                       "In acute danger call 112.")
+                raise ApiError(
+                    429,
+                    "TooManyRequests",
+                    "Too many messages at once. Wait a moment and try again. "
+                    "In acute danger call 112.",
+                )
         if request.method == "OPTIONS":
             response = HTTPResponse(status=204)
             _add_security_headers(settings, request, response)

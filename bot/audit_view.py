@@ -4,6 +4,7 @@ New rows keep their detail as key=value facts (bot/storage/audit.py); rows writt
 hold English free text, which is read back into facts where its shape is known and otherwise
 shown as it is.
 """
+
 import re
 from typing import Dict, List, Optional
 
@@ -17,10 +18,17 @@ Names = Dict[str, str]
 
 def rows(entries: List, centre_names: Names) -> List[Dict]:
     """The template's rows for audit_log entries (newest first, as given)."""
-    return [{"at": entry.at, "actor": entry.actor, "centre": centre_names.get(entry.centre, entry.centre),
-             "event": EVENT_LABELS.get(entry.event, entry.event),
-             "booking": (entry.booking_id or "")[:SHORT_REFERENCE],
-             "detail": detail_text(entry.event, entry.detail, centre_names)} for entry in entries]
+    return [
+        {
+            "at": entry.at,
+            "actor": entry.actor,
+            "centre": centre_names.get(entry.centre, entry.centre),
+            "event": EVENT_LABELS.get(entry.event, entry.event),
+            "booking": (entry.booking_id or "")[:SHORT_REFERENCE],
+            "detail": detail_text(entry.event, entry.detail, centre_names),
+        }
+        for entry in entries
+    ]
 
 
 def detail_text(event: str, detail: Optional[str], centre_names: Names) -> str:
@@ -28,12 +36,16 @@ def detail_text(event: str, detail: Optional[str], centre_names: Names) -> str:
     facts = audit.facts_of(detail)
     if facts is None:
         facts = _old_facts(event, detail or "")
-    wording = DETAIL_WORDING.get(f"{event}_closed" if facts and facts.get("closed") == "1" else event)
+    wording = DETAIL_WORDING.get(
+        f"{event}_closed" if facts and facts.get("closed") == "1" else event
+    )
     if facts is None or wording is None:
         return detail or ""
     labels = {"outcome": OUTCOME_LABELS, "role": ROLE_LABELS, "centre": centre_names}
     try:
-        return wording.format(**{key: labels.get(key, {}).get(value, value) for key, value in facts.items()})
+        return wording.format(
+            **{key: labels.get(key, {}).get(value, value) for key, value in facts.items()}
+        )
     except KeyError:
         return detail or ""
 
@@ -44,7 +56,9 @@ _OLD_SHAPES = {
     "outcome": re.compile(r"(?P<outcome>[a-z_]+)(?P<closed> \(closed.*\))?"),
     "schedule_change": re.compile(r"slot (?P<slot_minutes>\S+) min, capacity (?P<capacity>\S+)"),
     "staff_created": re.compile(r"(?P<username>\S+) \((?P<role>\w+), (?P<centre>\w+)\)"),
-    "staff_deactivated": _ACCOUNT, "staff_activated": _ACCOUNT, "staff_password_reset": _ACCOUNT,
+    "staff_deactivated": _ACCOUNT,
+    "staff_activated": _ACCOUNT,
+    "staff_password_reset": _ACCOUNT,
 }
 
 

@@ -3,6 +3,7 @@
 Kept apart from the route so the fuzz tests can hit it directly, and so the rules read in one
 place: what a sender id must look like, how long a message may be, which metadata passes.
 """
+
 import re
 import unicodedata
 import uuid
@@ -31,10 +32,14 @@ class ChatMessage:
 def parse_chat_request(body: Any, max_chars: int) -> ChatMessage:
     """A validated message, or an ApiError (4xx) saying exactly what is wrong."""
     if not isinstance(body, dict):
-        raise ApiError(400, "InvalidJson", "Send a JSON object: {\"sender\": ..., \"message\": ...}.")
+        raise ApiError(400, "InvalidJson", 'Send a JSON object: {"sender": ..., "message": ...}.')
     sender = body.get("sender")
     if not isinstance(sender, str) or not _is_random_uuid(sender):
-        raise ApiError(400, "InvalidSender", "'sender' must be a random UUID (version 4), new for each conversation.")
+        raise ApiError(
+            400,
+            "InvalidSender",
+            "'sender' must be a random UUID (version 4), new for each conversation.",
+        )
     message = body.get("message")
     if not isinstance(message, str):
         raise ApiError(400, "InvalidMessage", "'message' must be a string.")
@@ -50,7 +55,11 @@ def parse_chat_request(body: Any, max_chars: int) -> ChatMessage:
         raise ApiError(400, "InvalidMetadata", "'metadata' must be an object.")
     language = metadata.get("language")
     if language is not None and language not in LANGUAGES:
-        raise ApiError(400, "UnsupportedLanguage", f"'metadata.language' must be one of {', '.join(LANGUAGES)}.")
+        raise ApiError(
+            400,
+            "UnsupportedLanguage",
+            f"'metadata.language' must be one of {', '.join(LANGUAGES)}.",
+        )
     return ChatMessage(sender=str(uuid.UUID(sender)), message=message, language=language)
 
 

@@ -3,6 +3,7 @@
 The database keeps short English codes (stable, searchable); staff read these labels. A code
 missing here is shown as itself, so an old or new row never breaks a page.
 """
+
 from typing import Dict
 
 from bot.vocabulary import LANGUAGE_INFO, OUTCOMES, SAFE_TIMES
@@ -10,7 +11,9 @@ from bot.vocabulary import LANGUAGE_INFO, OUTCOMES, SAFE_TIMES
 # Outcomes, safe times and languages are named in bot/content/vocabulary.yml, with their codes.
 OUTCOME_LABELS: Dict[str, str] = {code: outcome.label for code, outcome in OUTCOMES.items()}
 SAFE_TIME_LABELS: Dict[str, str] = dict(SAFE_TIMES)
-LANGUAGE_NAMES: Dict[str, str] = {code: language.swedish for code, language in LANGUAGE_INFO.items()}
+LANGUAGE_NAMES: Dict[str, str] = {
+    code: language.swedish for code, language in LANGUAGE_INFO.items()
+}
 ROLE_LABELS: Dict[str, str] = {"staff": "personal", "lead": "samordnare", "admin": "administratör"}
 # Every event written with bot/storage/audit.py ``record`` (by bot/storage/ and bot/console/).
 EVENT_LABELS: Dict[str, str] = {

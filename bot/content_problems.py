@@ -9,6 +9,7 @@ Each problem reads ``fil:rad: vad som är fel — vad du ska göra`` in Swedish,
 English beside it. ``code`` is a short fixed name, safe to log: a log line names the file,
 the line and the code, never the text (it may be a draft nobody has reviewed yet).
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +19,32 @@ import yaml
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # Filled in by the bot's actions, not from the facts file.
-ACTION_VALUES = frozenset({
-    "place", "centre_name", "district", "address", "year", "slot_time", "reference", "safe_times_text",
-    "may_identify_text", "may_leave_message_text", "withheld_ok_text", "call_language_text", "interpreter_text",
-})
-_PO_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+(.*)$')
+ACTION_VALUES = frozenset(
+    {
+        "place",
+        "centre_name",
+        "district",
+        "address",
+        "year",
+        "slot_time",
+        "reference",
+        "safe_times_text",
+        "may_identify_text",
+        "may_leave_message_text",
+        "withheld_ok_text",
+        "call_language_text",
+        "interpreter_text",
+    }
+)
+_PO_KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+(.*)$")
 _PO_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"$')
 
 
 @dataclass(frozen=True)
 class Problem:
     where: str  # "locales/en/LC_MESSAGES/messages.po:120" (path relative to the content root)
-    code: str   # fixed name, safe to log
-    sv: str     # "vad som är fel — vad du ska göra"
+    code: str  # fixed name, safe to log
+    sv: str  # "vad som är fel — vad du ska göra"
     en: str
 
     def __str__(self) -> str:
@@ -51,6 +65,7 @@ def _names(names: Iterable[str]) -> str:
 
 # --- files that cannot be read -------------------------------------------------------------
 
+
 def load_yaml(text: str, where: str) -> Tuple[Any, Optional[Problem]]:
     """The parsed file, or None and a problem naming the line the parser stopped at."""
     try:
@@ -60,11 +75,13 @@ def load_yaml(text: str, where: str) -> Tuple[Any, Optional[Problem]]:
         line = mark.line + 1 if mark is not None else None
         detail = getattr(error, "problem", None) or type(error).__name__
         return None, Problem(
-            at(where, line), "yaml_syntax",
+            at(where, line),
+            "yaml_syntax",
             f"filen går inte att läsa (YAML: {detail}) — kontrollera indrag, kolon och citattecken på raden "
             "och raden ovanför; den tidigare versionen används tills felet är rättat",
             f"the file cannot be read (YAML: {detail}) — check indentation, colons and quotes on this line and "
-            "the one above; the previous version stays in use until it is fixed")
+            "the one above; the previous version stays in use until it is fixed",
+        )
 
 
 def po_syntax(text: str, where: str) -> List[Problem]:
@@ -78,40 +95,54 @@ def po_syntax(text: str, where: str) -> List[Problem]:
         keyword = _PO_KEYWORD.match(line)
         string = keyword.group(3) if keyword else line
         if not string.startswith('"'):
-            problems.append(Problem(
-                at(where, number), "po_line",
-                "raden är ingen giltig PO-rad (väntade msgid \"…\", msgstr \"…\", en rad \"…\" eller en #-kommentar) "
-                "— rätta raden, eller öppna filen i en PO-redigerare (Poedit)",
-                "this is not a valid PO line (expected msgid \"…\", msgstr \"…\", a \"…\" line or a # comment) — "
-                "fix the line or open the file in a PO editor (Poedit)"))
+            problems.append(
+                Problem(
+                    at(where, number),
+                    "po_line",
+                    'raden är ingen giltig PO-rad (väntade msgid "…", msgstr "…", en rad "…" eller en #-kommentar) '
+                    "— rätta raden, eller öppna filen i en PO-redigerare (Poedit)",
+                    'this is not a valid PO line (expected msgid "…", msgstr "…", a "…" line or a # comment) — '
+                    "fix the line or open the file in a PO editor (Poedit)",
+                )
+            )
         elif not _PO_STRING.match(string):
-            problems.append(Problem(
-                at(where, number), "po_quote",
-                "texten saknar sitt avslutande citattecken \" (eller har ett \" mitt i texten som inte är skrivet \\\") "
-                "— avsluta raden med \"",
-                "the text lacks its closing quote \" (or has a \" inside that is not written \\\") — end the line "
-                "with \""))
+            problems.append(
+                Problem(
+                    at(where, number),
+                    "po_quote",
+                    'texten saknar sitt avslutande citattecken " (eller har ett " mitt i texten som inte är skrivet \\") '
+                    '— avsluta raden med "',
+                    'the text lacks its closing quote " (or has a " inside that is not written \\") — end the line '
+                    'with "',
+                )
+            )
     return problems
 
 
 def po_unreadable(detail: str, line: Optional[int], where: str) -> Problem:
-    return Problem(at(where, line), "po_unreadable",
-                   f"filen går inte att läsa ({detail}) — rätta raden, eller öppna filen i en PO-redigerare (Poedit)",
-                   f"the file cannot be read ({detail}) — fix the line or open the file in a PO editor (Poedit)")
+    return Problem(
+        at(where, line),
+        "po_unreadable",
+        f"filen går inte att läsa ({detail}) — rätta raden, eller öppna filen i en PO-redigerare (Poedit)",
+        f"the file cannot be read ({detail}) — fix the line or open the file in a PO editor (Poedit)",
+    )
 
 
 # --- one answer or one fact ------------------------------------------------------------------
+
 
 def translation_problem(source: str, translation: str, where: str) -> Optional[Problem]:
     """A translation must keep exactly the Swedish text's placeholders, each with both braces."""
     want, got = sorted(PLACEHOLDER.findall(source)), sorted(PLACEHOLDER.findall(translation))
     if want != got:
         return Problem(
-            where, "placeholder_mismatch",
-            f"platshållarna skiljer sig från svenskan i \"{short(source)}\": väntade {_names(want)}, fann "
+            where,
+            "placeholder_mismatch",
+            f'platshållarna skiljer sig från svenskan i "{short(source)}": väntade {_names(want)}, fann '
             f"{_names(got)} — kopiera dem exakt, översätt aldrig det som står inom {{ }}",
             f"placeholders differ from the Swedish: expected {_names(want)}, found {_names(got)} — copy them "
-            "exactly, never translate what is inside { }")
+            "exactly, never translate what is inside { }",
+        )
     if _has_stray_brace(translation):
         return _stray_brace(where)
     return None
@@ -124,11 +155,13 @@ def source_problem(source: str, known: Iterable[str], where: str) -> Optional[Pr
     if unknown:
         name = unknown[0]
         return Problem(
-            where, "unknown_placeholder",
-            f"svaret \"{short(source)}\" använder {{{name}}}, som inte finns i bot/content/facts.yml — lägg till "
+            where,
+            "unknown_placeholder",
+            f'svaret "{short(source)}" använder {{{name}}}, som inte finns i bot/content/facts.yml — lägg till '
             "faktan där eller rätta namnet",
-            f"the answer \"{short(source)}\" uses {{{name}}}, which is not in bot/content/facts.yml — add the fact "
-            "there or fix the name")
+            f'the answer "{short(source)}" uses {{{name}}}, which is not in bot/content/facts.yml — add the fact '
+            "there or fix the name",
+        )
     if _has_stray_brace(source):
         return _stray_brace(where)
     return None
@@ -139,27 +172,36 @@ def _has_stray_brace(text: str) -> bool:
 
 
 def _stray_brace(where: str) -> Problem:
-    return Problem(where, "stray_brace",
-                   "en { eller } saknar sin partner — skriv platshållaren som {namn}",
-                   "a { or } without its partner — write the placeholder as {name}")
+    return Problem(
+        where,
+        "stray_brace",
+        "en { eller } saknar sin partner — skriv platshållaren som {namn}",
+        "a { or } without its partner — write the placeholder as {name}",
+    )
 
 
 def fact_problem(key: str, fact: Any, where: str) -> Optional[Problem]:
     if isinstance(fact, dict) and isinstance(fact.get("value"), (str, int, float)):
         return None
-    return Problem(where, "fact_value",
-                   f"faktan {key} saknar value: — skriv den som \"{key}:\" och på nästa rad \"  value: \"…\"\"",
-                   f"the fact {key} has no value: — write it as \"{key}:\" with \"  value: \"…\"\" on the next line")
+    return Problem(
+        where,
+        "fact_value",
+        f'faktan {key} saknar value: — skriv den som "{key}:" och på nästa rad "  value: "…""',
+        f'the fact {key} has no value: — write it as "{key}:" with "  value: "…"" on the next line',
+    )
 
 
 def fact_missing(key: str, where: str, kept: bool) -> Problem:
     kept_sv = "; det tidigare värdet används tills vidare" if kept else ""
     kept_en = "; the previous value stays in use meanwhile" if kept else ""
-    return Problem(where, "fact_missing",
-                   f"faktan {key} används i svaren men finns inte i filen (bytt namn eller borttagen?){kept_sv} — "
-                   f"lägg tillbaka {key}, eller byt namnet i svaren (domain.yml och alla kataloger) samtidigt",
-                   f"the fact {key} is used by the answers but is not in the file (renamed or deleted?){kept_en} — "
-                   f"put {key} back, or rename it in the answers (domain.yml and every catalog) too")
+    return Problem(
+        where,
+        "fact_missing",
+        f"faktan {key} används i svaren men finns inte i filen (bytt namn eller borttagen?){kept_sv} — "
+        f"lägg tillbaka {key}, eller byt namnet i svaren (domain.yml och alla kataloger) samtidigt",
+        f"the fact {key} is used by the answers but is not in the file (renamed or deleted?){kept_en} — "
+        f"put {key} back, or rename it in the answers (domain.yml and every catalog) too",
+    )
 
 
 def placeholders_of(responses: Dict[str, Any]) -> Dict[str, str]:

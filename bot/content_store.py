@@ -1,5 +1,8 @@
 """The content residents read: the last good version of every answer, translation and fact.
 
+Long because reading each file and keeping its last good entries are one step per file: the
+reader must know which entries it may keep (the rules themselves are in content_problems.py).
+
 Editors change domain.yml's Swedish texts, the catalogs (locales/) and the facts file while the
 assistant runs, and answers follow within a second. An edit goes live only if it passes the
 rules in bot/content_problems.py, entry by entry:
@@ -12,6 +15,7 @@ answers page, until the editor fixes it.
 
 Checking for changes is one stat() per file per answer, cheaper than a file watcher.
 """
+
 import logging
 import threading
 from dataclasses import dataclass
@@ -30,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Translation:
-    text: str   # what the catalog says (the editors' page shows it)
+    text: str  # what the catalog says (the editors' page shows it)
     state: str  # ok | fuzzy | missing | refused
-    live: str   # what residents get: the text, its last good version, or "" for the Swedish
+    live: str  # what residents get: the text, its last good version, or "" for the Swedish
     line: int = 0  # where the entry starts in its catalog
 
 
@@ -61,8 +65,11 @@ class ContentFiles:
         return self.locales_dir / language / "LC_MESSAGES" / "messages.po"
 
     def paths(self) -> List[Path]:
-        return ([self.domain_file, self.facts_file] + [self.catalog(language) for language in LANGUAGES]
-                + list(self.also_using_facts))
+        return (
+            [self.domain_file, self.facts_file]
+            + [self.catalog(language) for language in LANGUAGES]
+            + list(self.also_using_facts)
+        )
 
     def name(self, path: Path) -> str:
         if path.parent.parent.parent == self.locales_dir:
@@ -80,7 +87,9 @@ def build(files: ContentFiles, previous: Optional[Snapshot] = None) -> Snapshot:
     # With no facts at all (an unreadable file and nothing earlier), every answer would be
     # "unknown fact": the one problem to fix is the file's, already reported.
     responses = _checked_responses(files, responses, facts if facts else None, previous, problems)
-    catalogs = {language: _read_catalog(files, language, previous, problems) for language in LANGUAGES}
+    catalogs = {
+        language: _read_catalog(files, language, previous, problems) for language in LANGUAGES
+    }
     return Snapshot(responses=responses, facts=facts, catalogs=catalogs, refused=tuple(problems))
 
 
@@ -125,7 +134,10 @@ def store_for(files: ContentFiles) -> ContentStore:
 
 # --- facts ------------------------------------------------------------------------------------
 
-def _read_facts(files: ContentFiles, previous: Snapshot, problems: List[Problem]) -> Dict[str, Dict[str, Any]]:
+
+def _read_facts(
+    files: ContentFiles, previous: Snapshot, problems: List[Problem]
+) -> Dict[str, Dict[str, Any]]:
     where = files.name(files.facts_file)
     data = _read_yaml(files.facts_file, where, problems)
     if data is None:
@@ -143,10 +155,19 @@ def _read_facts(files: ContentFiles, previous: Snapshot, problems: List[Problem]
     return facts
 
 
-def _keep_facts_in_use(files: ContentFiles, responses: Dict[str, List[Dict[str, Any]]],
-                       facts: Dict[str, Dict[str, Any]], previous: Snapshot, problems: List[Problem]) -> None:
+def _keep_facts_in_use(
+    files: ContentFiles,
+    responses: Dict[str, List[Dict[str, Any]]],
+    facts: Dict[str, Dict[str, Any]],
+    previous: Snapshot,
+    problems: List[Problem],
+) -> None:
     """A renamed or deleted fact that answers still use keeps its previous value."""
-    used = {name for _response, source in rules.response_sources(responses) for name in rules.PLACEHOLDER.findall(source)}
+    used = {
+        name
+        for _response, source in rules.response_sources(responses)
+        for name in rules.PLACEHOLDER.findall(source)
+    }
     for path in files.also_using_facts:
         try:
             used |= set(rules.PLACEHOLDER.findall(path.read_text(encoding="utf-8")))
@@ -160,30 +181,54 @@ def _keep_facts_in_use(files: ContentFiles, responses: Dict[str, List[Dict[str, 
 
 # --- the domain's Swedish answers -------------------------------------------------------------
 
-def _read_responses(files: ContentFiles, previous: Snapshot, problems: List[Problem]) -> Dict[str, List[Dict[str, Any]]]:
+
+def _read_responses(
+    files: ContentFiles, previous: Snapshot, problems: List[Problem]
+) -> Dict[str, List[Dict[str, Any]]]:
     data = _read_yaml(files.domain_file, files.name(files.domain_file), problems)
     if data is None or not isinstance(data.get("responses"), dict):
         return dict(previous.responses)
-    return {str(name): variations for name, variations in data["responses"].items() if isinstance(variations, list)}
+    return {
+        str(name): variations
+        for name, variations in data["responses"].items()
+        if isinstance(variations, list)
+    }
 
 
-def _checked_responses(files: ContentFiles, responses: Dict[str, List[Dict[str, Any]]], facts: Optional[Dict[str, Any]],
-                       previous: Snapshot, problems: List[Problem]) -> Dict[str, List[Dict[str, Any]]]:
+def _checked_responses(
+    files: ContentFiles,
+    responses: Dict[str, List[Dict[str, Any]]],
+    facts: Optional[Dict[str, Any]],
+    previous: Snapshot,
+    problems: List[Problem],
+) -> Dict[str, List[Dict[str, Any]]]:
     where = files.name(files.domain_file)
     lines = _key_lines(files.domain_file, indent=2)
     checked = {}
     for name, variations in responses.items():
-        found = [p for _n, source in rules.response_sources({name: variations})
-                 for p in [rules.source_problem(source, facts, rules.at(where, lines.get(name)))] if p] if facts else []
+        found = (
+            [
+                p
+                for _n, source in rules.response_sources({name: variations})
+                for p in [rules.source_problem(source, facts, rules.at(where, lines.get(name)))]
+                if p
+            ]
+            if facts
+            else []
+        )
         problems.extend(found)
-        checked[name] = previous.responses[name] if found and name in previous.responses else variations
+        checked[name] = (
+            previous.responses[name] if found and name in previous.responses else variations
+        )
     return checked
 
 
 # --- catalogs -----------------------------------------------------------------------------------
 
-def _read_catalog(files: ContentFiles, language: str, previous: Snapshot,
-                  problems: List[Problem]) -> Dict[str, Translation]:
+
+def _read_catalog(
+    files: ContentFiles, language: str, previous: Snapshot, problems: List[Problem]
+) -> Dict[str, Translation]:
     path = files.catalog(language)
     where = files.name(path)
     before = previous.catalogs.get(language, {})
@@ -203,20 +248,26 @@ def _read_catalog(files: ContentFiles, language: str, previous: Snapshot,
             problems.append(rules.po_unreadable(str(error), getattr(error, "lineno", None), where))
         return dict(before)
     bad_lines = {int(p.where.rsplit(":", 1)[1]) for p in syntax}
-    messages = sorted((m for m in catalog if m.id and isinstance(m.id, str)), key=lambda m: m.lineno)
+    messages = sorted(
+        (m for m in catalog if m.id and isinstance(m.id, str)), key=lambda m: m.lineno
+    )
     translations = {}
     for index, message in enumerate(messages):
-        end = messages[index + 1].lineno if index + 1 < len(messages) else 10 ** 9
+        end = messages[index + 1].lineno if index + 1 < len(messages) else 10**9
         string = message.string if isinstance(message.string, str) else ""
         broken = any(message.lineno <= line < end for line in bad_lines)
-        problem = None if broken or not string else rules.translation_problem(
-            message.id, string, rules.at(where, message.lineno))
+        problem = (
+            None
+            if broken or not string
+            else rules.translation_problem(message.id, string, rules.at(where, message.lineno))
+        )
         if problem is not None:
             problems.append(problem)
         if broken or problem is not None:
             last_good = before.get(message.id)
-            translations[message.id] = Translation(string, "refused", last_good.live if last_good else "",
-                                                   message.lineno)
+            translations[message.id] = Translation(
+                string, "refused", last_good.live if last_good else "", message.lineno
+            )
         elif not string:
             translations[message.id] = Translation("", "missing", "", message.lineno)
         elif message.fuzzy:
@@ -228,15 +279,21 @@ def _read_catalog(files: ContentFiles, language: str, previous: Snapshot,
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 def _read_yaml(path: Path, where: str, problems: List[Problem]) -> Optional[Dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(rules.Problem(where, "unreadable", f"filen går inte att läsa ({type(error).__name__}) — "
-                                      "spara den som UTF-8", f"the file cannot be read ({type(error).__name__}) — "
-                                      "save it as UTF-8"))
+        problems.append(
+            rules.Problem(
+                where,
+                "unreadable",
+                f"filen går inte att läsa ({type(error).__name__}) — spara den som UTF-8",
+                f"the file cannot be read ({type(error).__name__}) — save it as UTF-8",
+            )
+        )
         return None
     data, problem = rules.load_yaml(text, where)
     if problem is not None:
@@ -254,7 +311,11 @@ def _key_lines(path: Path, indent: int = 0) -> Dict[str, int]:
         return lines
     prefix = " " * indent
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(prefix) and not line[indent:indent + 1].isspace() and line.rstrip().endswith(":"):
+        if (
+            line.startswith(prefix)
+            and not line[indent : indent + 1].isspace()
+            and line.rstrip().endswith(":")
+        ):
             lines.setdefault(line.strip()[:-1], number)
     return lines
 
@@ -263,6 +324,8 @@ def _log_new_problems(before: Tuple[Problem, ...], after: Tuple[Problem, ...]) -
     known = {(p.where, p.code) for p in before}
     for problem in after:
         if (problem.where, problem.code) not in known:
-            logger.warning("content edit refused, the last good version stays live: %s [%s]",
-                           problem.where, problem.code)
-
+            logger.warning(
+                "content edit refused, the last good version stays live: %s [%s]",
+                problem.where,
+                problem.code,
+            )

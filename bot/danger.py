@@ -13,6 +13,7 @@ joined, Arabizi digits, single letters for doubled ones). Used by the NLU compon
 ``bot.rasa.nlu_danger``, which forces the ``acute_danger`` intent, so 112 never depends on the
 classifier alone.
 """
+
 from pathlib import Path
 from typing import FrozenSet, Optional
 
@@ -62,7 +63,9 @@ def _load_lexicon(path: Path) -> FrozenSet[str]:
     if not path.exists():
         return frozenset()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return frozenset(fold_for_match(t) for terms in data.values() for t in (terms or []) if fold_for_match(t))
+    return frozenset(
+        fold_for_match(t) for terms in data.values() for t in (terms or []) if fold_for_match(t)
+    )
 
 
 _lexicons: FileCache[FrozenSet[str]] = FileCache(_load_lexicon)

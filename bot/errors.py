@@ -3,6 +3,7 @@
 Modelled on rasa/server.py's ErrorResponse: routes raise ``ApiError``; one handler turns it
 (and anything unexpected) into JSON, so a resident's client never sees a stack trace.
 """
+
 import logging
 
 from sanic import Sanic
@@ -29,7 +30,9 @@ def install_error_handlers(app: Sanic) -> None:
     @app.exception(SanicException)
     async def sanic_error(request: Request, error: SanicException) -> HTTPResponse:
         status = getattr(error, "status_code", 500) or 500
-        return json({"error": type(error).__name__, "message": _public_message(status)}, status=status)
+        return json(
+            {"error": type(error).__name__, "message": _public_message(status)}, status=status
+        )
 
     @app.exception(Exception)
     async def unexpected(request: Request, error: Exception) -> HTTPResponse:

@@ -9,6 +9,7 @@ gathered in memory and written every few seconds in one transaction, so answerin
 never waits for a database write. The action server counts through the same buffer
 (actions/followup.py, flushed by actions/server.py).
 """
+
 import asyncio
 import logging
 import threading
@@ -26,8 +27,15 @@ from bot.vocabulary import TOPICS, is_helpline_fact
 logger = logging.getLogger(__name__)
 TOPIC_RESPONSES = {f"utter_{topic}": topic for topic in TOPICS}
 # Answers that repeat the helplines as a safety footer are not referrals of their own.
-FOOTERS = {"utter_default", "utter_out_of_scope", "utter_service_unavailable", "utter_booking_failed",
-           "utter_goodbye", "utter_no_free_slots", "utter_centre_inferred_note"}
+FOOTERS = {
+    "utter_default",
+    "utter_out_of_scope",
+    "utter_service_unavailable",
+    "utter_booking_failed",
+    "utter_goodbye",
+    "utter_no_free_slots",
+    "utter_centre_inferred_note",
+}
 
 
 class CounterBuffer:
@@ -67,7 +75,9 @@ class CounterBuffer:
 buffer = CounterBuffer()
 
 
-def count_answer(response: str, source_text: str, language: str, tracker: Mapping[str, Any]) -> None:
+def count_answer(
+    response: str, source_text: str, language: str, tracker: Mapping[str, Any]
+) -> None:
     if not tracker.get("events"):  # health probes and tests of the endpoint itself
         return
     metrics = []
@@ -76,6 +86,10 @@ def count_answer(response: str, source_text: str, language: str, tracker: Mappin
     if response == "utter_acute_danger":
         metrics.append("acute_danger")
     if response not in FOOTERS:
-        metrics += ["referral:" + name for name in PLACEHOLDER.findall(source_text) if is_helpline_fact(name)]
+        metrics += [
+            "referral:" + name
+            for name in PLACEHOLDER.findall(source_text)
+            if is_helpline_fact(name)
+        ]
     for metric in metrics:
         buffer.add(metric, language)

@@ -1,5 +1,8 @@
 """Decide which language to answer in. The one function for it: ``resolve_language``.
 
+Long because the decision and its two detectors are tuned together: the thresholds below
+weigh lingua against our own model, and keeping them in one file keeps that visible.
+
 The conversation is walked oldest message first (a stateless walk over the tracker Rasa sends,
 so the web app keeps no conversation state). The answer language is then:
 1. an explicit request ("can you answer in English?"): intent ``switch_language``, the language
@@ -18,6 +21,7 @@ then combines two detectors that must agree enough: lingua (offline, its models 
 wheel) and a character n-gram model trained on our own six-language texts (training examples
 and answer catalogs), which knows how our residents write (no diacritics, Arabizi, dialect).
 """
+
 import math
 import re
 from collections import Counter
@@ -30,20 +34,20 @@ import yaml
 
 from bot.reloading import FileCache
 from bot.settings import ROOT
-from bot.vocabulary import ARABIC_SCRIPT_LANGUAGES, LANGUAGES, SOURCE_LANGUAGE
 from bot.text_norm import fold, unify_arabic_letters
 from bot.training_data import examples
+from bot.vocabulary import ARABIC_SCRIPT_LANGUAGES, LANGUAGES, SOURCE_LANGUAGE
 
 PHONE_TOKENS = re.compile(r"\btel_[A-Za-z0-9]+\b")
 LANGUAGE_NAMES_FILE = ROOT / "bot" / "content" / "language_names.yml"
 SWEDISH_TERMS_FILE = ROOT / "bot" / "content" / "swedish_terms.yml"
 MIN_LETTERS_TO_DETECT = 8
-MIN_CONFIDENCE = 0.70        # combined probability of the best language
-FLIP_WORDS = 3               # words (after removing names and terms) a message needs to change the language
-HELD_FLIP_WORDS = 6          # ... to change a language the resident asked for or picked
+MIN_CONFIDENCE = 0.70  # combined probability of the best language
+FLIP_WORDS = 3  # words (after removing names and terms) a message needs to change the language
+HELD_FLIP_WORDS = 6  # ... to change a language the resident asked for or picked
 HELD_FLIP_CONFIDENCE = 0.90
-MAX_CHARS_TO_DETECT = 400    # the start of a long message tells its language; the rest costs time
-OUR_WEIGHT = 0.6             # our own model's share of the combined probability (lingua has the rest)
+MAX_CHARS_TO_DETECT = 400  # the start of a long message tells its language; the rest costs time
+OUR_WEIGHT = 0.6  # our own model's share of the combined probability (lingua has the rest)
 # Arabizi writes Arabic in Latin letters, with digits for Arabic sounds ("3am", "7ada", "sa3douni"):
 # no other of our languages puts 2, 3, 5, 7 or 9 inside a word.
 ARABIZI_WORD = re.compile(r"^(?=.*[a-z])(?=.*[235679])[a-z235679']+$")
@@ -60,7 +64,7 @@ class Detection:
 def resolve_language(tracker: Mapping[str, Any]) -> str:
     """The answer language for a Rasa tracker state (dict, as the NLG endpoint receives it)."""
     current: Optional[str] = None
-    held = False            # asked for or picked: only a clear, longer message changes it
+    held = False  # asked for or picked: only a clear, longer message changes it
     last_pick: Optional[str] = None
     for event in _user_events(tracker):
         requested = _requested(event)
@@ -77,8 +81,13 @@ def resolve_language(tracker: Mapping[str, Any]) -> str:
         found = detect(text)
         if found is None or found.language == current:
             continue
-        if current is None or (not held and found.words >= FLIP_WORDS) or (
-                held and found.words >= HELD_FLIP_WORDS and found.confidence >= HELD_FLIP_CONFIDENCE):
+        if (
+            current is None
+            or (not held and found.words >= FLIP_WORDS)
+            or (
+                held and found.words >= HELD_FLIP_WORDS and found.confidence >= HELD_FLIP_CONFIDENCE
+            )
+        ):
             current, held = found.language, False
     return current or SOURCE_LANGUAGE
 
@@ -99,14 +108,20 @@ def detect(text: str) -> Optional[Detection]:
     if _arabizi_words(words) >= ARABIZI_MIN_WORDS:
         return Detection("ar", 1.0, len(words))
     ours = _own_model().probabilities(sample)
-    theirs = {value.language.iso_code_639_1.name.lower(): value.value
-              for value in _lingua().compute_language_confidence_values(sample)}
+    theirs = {
+        value.language.iso_code_639_1.name.lower(): value.value
+        for value in _lingua().compute_language_confidence_values(sample)
+    }
     # The script narrows the choice: Arabic letters are Arabic or Persian, never Swedish; Latin
     # letters (Arabizi aside, above) are one of the others.
     arabic_script = _arabic_letter_share(sample) > 0.5
-    candidates = [code for code in LANGUAGES if (code in ARABIC_SCRIPT_LANGUAGES) == arabic_script] or list(LANGUAGES)
-    combined = {code: OUR_WEIGHT * ours.get(code, 0.0) + (1 - OUR_WEIGHT) * theirs.get(code, 0.0)
-                for code in candidates}
+    candidates = [
+        code for code in LANGUAGES if (code in ARABIC_SCRIPT_LANGUAGES) == arabic_script
+    ] or list(LANGUAGES)
+    combined = {
+        code: OUR_WEIGHT * ours.get(code, 0.0) + (1 - OUR_WEIGHT) * theirs.get(code, 0.0)
+        for code in candidates
+    }
     total = sum(combined.values()) or 1.0
     combined = {code: value / total for code, value in combined.items()}
     best = max(combined, key=combined.get)
@@ -178,7 +193,9 @@ def _id_normalise(text: str) -> str:
 
 def _arabic_letter_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
-    return sum("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters) / (len(letters) or 1)
+    return sum("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters) / (
+        len(letters) or 1
+    )
 
 
 def _arabizi_words(words: List[str]) -> int:
@@ -189,7 +206,7 @@ def _term_length(words: List[str], i: int, terms: Dict[str, Set[Tuple[str, ...]]
     """Words a Swedish term starting at ``words[i]`` covers (0: none). A term may carry an ending
     ("socialtjänsten", "socialtjänstenin", "RVC:n")."""
     for term in sorted(terms.get(_key(words[i]), ()), key=len, reverse=True):
-        if tuple(_key(w) for w in words[i:i + len(term)]) == term:
+        if tuple(_key(w) for w in words[i : i + len(term)]) == term:
             return len(term)
     return 0
 
@@ -211,7 +228,9 @@ def _load_swedish_terms(path: Path) -> Dict[str, Set[Tuple[str, ...]]]:
 
 def _load_language_names(path: Path) -> Dict[str, List[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {code: [fold(str(n)) for n in names] for code, names in data.items() if code in LANGUAGES}
+    return {
+        code: [fold(str(n)) for n in names] for code, names in data.items() if code in LANGUAGES
+    }
 
 
 _language_names: FileCache[Dict[str, List[str]]] = FileCache(_load_language_names)
@@ -220,12 +239,15 @@ _swedish_terms: FileCache[Dict[str, Set[Tuple[str, ...]]]] = FileCache(_load_swe
 
 # ---- the two detectors ---------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _lingua():
     # lingua ships its language models inside the wheel: no download at run time.
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
+    wanted = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES
+    ]
     return LanguageDetectorBuilder.from_languages(*wanted).build()
 
 
@@ -236,7 +258,9 @@ class CharNgramModel:
     ALPHA = 0.1
 
     def __init__(self, texts: Mapping[str, List[str]]) -> None:
-        self.counts = {code: Counter(g for t in lines for g in self.grams(t)) for code, lines in texts.items()}
+        self.counts = {
+            code: Counter(g for t in lines for g in self.grams(t)) for code, lines in texts.items()
+        }
         self.totals = {code: sum(c.values()) for code, c in self.counts.items()}
         self.vocabulary = len(set().union(*self.counts.values())) or 1
 
@@ -246,7 +270,7 @@ class CharNgramModel:
             padded = f" {word} "
             for n in cls.ORDERS:
                 for i in range(len(padded) - n + 1):
-                    yield padded[i:i + n]
+                    yield padded[i : i + n]
 
     def probabilities(self, text: str) -> Dict[str, float]:
         grams = list(self.grams(text))
@@ -278,5 +302,9 @@ def _training_texts(code: str) -> List[str]:
 
         with catalog.open("rb") as f:
             # {placeholders} such as {emergency_phone} are no words of any language.
-            texts += [re.sub(r"\{[^}]*\}", " ", m.string) for m in read_po(f) if m.id and isinstance(m.string, str)]
+            texts += [
+                re.sub(r"\{[^}]*\}", " ", m.string)
+                for m in read_po(f)
+                if m.id and isinstance(m.string, str)
+            ]
     return [" ".join(content_words(t)) for t in texts]

@@ -5,6 +5,7 @@ the answer that protects the writer is the young people's one. The rules live in
 ``bot/content/needs_patterns.yml`` (concept patterns, bot/patterns.py), in order of safety;
 the NLU component ``bot.rasa.nlu_needs`` applies them. Acute danger (bot/danger.py) still wins.
 """
+
 from pathlib import Path
 from typing import Optional
 

@@ -6,6 +6,7 @@ bot/content/danger_patterns.yml) and the needs that outrank a topic (bot/needs.p
 bot/content/needs_patterns.yml) are written this way; the data file's header says how to write
 one. Message and words go through ``fold_for_match``, so spelling variants need no entries.
 """
+
 import fnmatch
 import re
 from dataclasses import dataclass
@@ -27,22 +28,30 @@ _GLOB = re.compile(r"(\*|\[[^\]]*\])")  # "*" and "[0-7]" stay; the letters arou
 @dataclass(frozen=True)
 class Rule:
     name: str
-    concepts: Tuple[str, ...]   # each must occur ...
-    window: int                 # ... all within this many words
-    unless: Tuple[str, ...]     # and none of these next to them
-    unless_before: Tuple[str, ...] = ()  # nor these just before them ("what if he …"; "… if I don't" is a threat)
-    alone: bool = False         # only when its words are the whole message
+    concepts: Tuple[str, ...]  # each must occur ...
+    window: int  # ... all within this many words
+    unless: Tuple[str, ...]  # and none of these next to them
+    unless_before: Tuple[
+        str, ...
+    ] = ()  # nor these just before them ("what if he …"; "… if I don't" is a threat)
+    alone: bool = False  # only when its words are the whole message
 
 
 class Patterns:
-    def __init__(self, concepts: Dict[str, "Concept"], rules: Sequence[Rule],
-                 unless_anywhere: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        concepts: Dict[str, "Concept"],
+        rules: Sequence[Rule],
+        unless_anywhere: Sequence[str] = (),
+    ) -> None:
         self.concepts, self.rules, self.unless_anywhere = concepts, rules, tuple(unless_anywhere)
 
     def cancelled(self, words: List[str]) -> bool:
         """Does the message hold a concept that cancels every rule wherever it stands?"""
         joined = " ".join(words)
-        return any(self.concepts.get(c, _NO_CONCEPT).spans(words, joined) for c in self.unless_anywhere)
+        return any(
+            self.concepts.get(c, _NO_CONCEPT).spans(words, joined) for c in self.unless_anywhere
+        )
 
     def first_match_in(self, text: str) -> Optional[str]:
         """The name of the first rule that matches ``text``, or None (also when it is cancelled)."""
@@ -68,8 +77,9 @@ class Patterns:
             for start, end in _joint_spans([spans(c) for c in rule.concepts], rule.window):
                 near = [(s, e) for c in rule.unless for s, e in spans(c)]
                 before = [(s, e) for c in rule.unless_before for s, e in spans(c)]
-                if not any(e > start - UNLESS_BEFORE and s < end + UNLESS_AFTER for s, e in near) \
-                        and not any(e > start - UNLESS_BEFORE and s < start for s, e in before):
+                if not any(
+                    e > start - UNLESS_BEFORE and s < end + UNLESS_AFTER for s, e in near
+                ) and not any(e > start - UNLESS_BEFORE and s < start for s, e in before):
                     return rule.name
         return None
 
@@ -110,7 +120,7 @@ class Concept:
 
     def __init__(self, terms: List[Term]) -> None:
         self.exact: Dict[str, List[Tuple[Glob, ...]]] = {}
-        self.prefix: Dict[str, List[Tuple[Glob, ...]]] = {}   # by the first two letters
+        self.prefix: Dict[str, List[Tuple[Glob, ...]]] = {}  # by the first two letters
         # Checked at every word, but only at words of their script (Latin, or Arabic script).
         self.scan: Dict[bool, List[Tuple[Glob, ...]]] = {True: [], False: []}
         for term in terms:
@@ -127,13 +137,21 @@ class Concept:
         """Spans (first word, last word + 1) where a term matches consecutive words."""
         joined = " ".join(words) if joined is None else joined
         # A scanned term whose letters are nowhere in the message cannot match at any word.
-        scan = {script: [g for g in terms if g[0].kind == "regex" or g[0].text in joined]
-                for script, terms in self.scan.items()}
+        scan = {
+            script: [g for g in terms if g[0].kind == "regex" or g[0].text in joined]
+            for script, terms in self.scan.items()
+        }
         hits = []
         for i, word in enumerate(words):
-            for globs in (*self.exact.get(word, ()), *self.prefix.get(word[:2], ()), *scan[word.isascii()]):
+            for globs in (
+                *self.exact.get(word, ()),
+                *self.prefix.get(word[:2], ()),
+                *scan[word.isascii()],
+            ):
                 n = len(globs)
-                if i + n <= len(words) and all(g.matches(w) for g, w in zip(globs, words[i:i + n])):
+                if i + n <= len(words) and all(
+                    g.matches(w) for g, w in zip(globs, words[i : i + n])
+                ):
                     hits.append((i, i + n))
         return hits
 
@@ -147,10 +165,14 @@ def _joint_spans(per_concept: List[List[Tuple[int, int]]], window: int) -> List[
     for spans in per_concept:
         if not spans:
             return []
-        joint = [(s, e, s, e, False) if empty else
-                 (min(first, s), max(last, e), max(latest, s), min(earliest, e), False)
-                 for first, last, latest, earliest, empty in joint for s, e in spans
-                 if empty or max(latest, s) - min(earliest, e) <= window]
+        joint = [
+            (s, e, s, e, False)
+            if empty
+            else (min(first, s), max(last, e), max(latest, s), min(earliest, e), False)
+            for first, last, latest, earliest, empty in joint
+            for s, e in spans
+            if empty or max(latest, s) - min(earliest, e) <= window
+        ]
         if not joint:
             return []
     return [(first, last) for first, last, _l, _e, _empty in joint]
@@ -182,9 +204,17 @@ def _load_patterns(path: Path) -> Patterns:
                 if all(words):
                     terms.append(tuple(words))
         concepts[concept] = Concept(terms)
-    rules = [Rule(name, tuple(spec["all"]), int(spec.get("window", 6)), tuple(spec.get("unless") or ()),
-                  tuple(spec.get("unless_before") or ()), bool(spec.get("alone", False)))
-             for name, spec in (data.get("rules") or {}).items()]
+    rules = [
+        Rule(
+            name,
+            tuple(spec["all"]),
+            int(spec.get("window", 6)),
+            tuple(spec.get("unless") or ()),
+            tuple(spec.get("unless_before") or ()),
+            bool(spec.get("alone", False)),
+        )
+        for name, spec in (data.get("rules") or {}).items()
+    ]
     unless_anywhere = data.get("unless_anywhere") or ()
     # A misspelt concept must be refused here (the previous file stays live), never fail while
     # a resident's message is being read.

@@ -5,6 +5,7 @@ token, and replaced in the message by ``tel_<token>``; an invalid one by ``tel_i
 no tracker, log or model ever holds the digits. The booking form (actions/booking.py) accepts
 the token and the web app never hands the number back to the chat.
 """
+
 import re
 from typing import Callable, Tuple
 
@@ -27,16 +28,21 @@ def redact_phone_numbers(text: str, store: Callable[[str], str]) -> Tuple[str, i
     pieces = []
     position = 0
     for match in PhoneNumberMatcher(text, "SE", leniency=Leniency.POSSIBLE):
-        pieces.append(text[position:match.start])
+        pieces.append(text[position : match.start])
         if phonenumbers.is_valid_number(match.number):
-            pieces.append(TOKEN_PREFIX + store(phonenumbers.format_number(match.number, PhoneNumberFormat.E164)))
+            pieces.append(
+                TOKEN_PREFIX
+                + store(phonenumbers.format_number(match.number, PhoneNumberFormat.E164))
+            )
             stored += 1
         else:
             pieces.append(INVALID_MARKER)
         position = match.end
     pieces.append(text[position:])
     redacted = "".join(pieces)
-    redacted = _DIGITS_LIKE_PHONE.sub(lambda m: INVALID_MARKER if _digit_count(m.group(0)) >= 7 else m.group(0), redacted)
+    redacted = _DIGITS_LIKE_PHONE.sub(
+        lambda m: INVALID_MARKER if _digit_count(m.group(0)) >= 7 else m.group(0), redacted
+    )
     return redacted, stored
 
 
@@ -62,7 +68,9 @@ def readable_phone_number(e164: str) -> str:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    kind = PhoneNumberFormat.NATIONAL if number.country_code == 46 else PhoneNumberFormat.INTERNATIONAL
+    kind = (
+        PhoneNumberFormat.NATIONAL if number.country_code == 46 else PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, kind)
 
 

@@ -1,5 +1,8 @@
 """Where does the resident live? From a message to the RVC that serves them.
 
+Long because the matcher's steps below (folding, exact names, typos, postcodes) share one
+index built from places.yml; split apart, each would need the others' internals.
+
 ``find_place`` reads a message in any of the six languages ("bor på söder", "I live in Kista",
 "أسكن في تنستا", "asun Kistassa") and returns a ``PlaceMatch``. The names live in
 ``bot/content/places.yml``, which editors extend; it is re-read when it changes. Steps:
@@ -20,6 +23,7 @@ a district before a region such as "Innerstan"). If they give different centres,
 Stockholm and another municipality, the answer is ``unknown`` and the bot asks again: a guess
 could send someone to the wrong centre.
 """
+
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,13 +36,44 @@ from bot.text_norm import fold
 
 PLACES_FILE = Path(__file__).resolve().parent / "content" / "places.yml"
 MAX_WORDS = 4  # the longest name, in words
-_LETTERS = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك", "ڤ": "ف", "ø": "o", "æ": "ae",
-                          **{d: str(i % 10) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}})
+_LETTERS = str.maketrans(
+    {
+        "پ": "ب",
+        "چ": "ج",
+        "ژ": "ز",
+        "گ": "ك",
+        "ڤ": "ف",
+        "ø": "o",
+        "æ": "ae",
+        **{d: str(i % 10) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")},
+    }
+)
 _SWEDISH_TYPED = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe"})
 # Case endings, longest first: Swedish genitive; Finnish inessive, elative, adessive, ablative,
 # allative, illative and genitive (after folding ä = a, so -ssä is -ssa).
-_SUFFIXES = ("issa", "ista", "illa", "ilta", "ille", "iin", "ssa", "sta", "lla", "lta", "lle",
-             "aan", "een", "yyn", "oon", "an", "en", "in", "yn", "n", "s")
+_SUFFIXES = (
+    "issa",
+    "ista",
+    "illa",
+    "ilta",
+    "ille",
+    "iin",
+    "ssa",
+    "sta",
+    "lla",
+    "lta",
+    "lle",
+    "aan",
+    "een",
+    "yyn",
+    "oon",
+    "an",
+    "en",
+    "in",
+    "yn",
+    "n",
+    "s",
+)
 _ARABIC_PREFIXES = ("وال", "بال", "وب", "ال", "و", "ب", "ل", "ف")
 _POSTCODE = re.compile(r"(?<!\d)(?<!\d )(\d{3}) ?(\d{2})(?! ?\d)")
 
@@ -84,7 +119,9 @@ def find_place(text: str) -> PlaceMatch:
     postcode = _POSTCODE.search(" ".join(words))
     if postcode:
         number = int(postcode.group(1) + postcode.group(2))
-        return next((m for low, high, m in gazetteer.postcodes if low <= number <= high), POSTCODE_UNKNOWN)
+        return next(
+            (m for low, high, m in gazetteer.postcodes if low <= number <= high), POSTCODE_UNKNOWN
+        )
     return _decide(_typo_matches(words, covered, gazetteer)) or UNKNOWN
 
 
@@ -113,13 +150,16 @@ def normalise(text: str) -> str:
 
 # --- matching ---------------------------------------------------------------------------------
 
-def _exact_matches(words: List[str], g: "_Gazetteer") -> Tuple[List[Optional[PlaceMatch]], Set[int]]:
+
+def _exact_matches(
+    words: List[str], g: "_Gazetteer"
+) -> Tuple[List[Optional[PlaceMatch]], Set[int]]:
     found, covered, i = [], set(), 0
     while i < len(words):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
-            hit = next((k for k in _forms(words[i:i + n]) if k in g.exact), None)
+            hit = next((k for k in _forms(words[i : i + n]) if k in g.exact), None)
             if hit is None and n > 1:  # "Örby slot" is Örby slott, not Örby
-                hit = _closest_longer_name(words[i:i + n], g)
+                hit = _closest_longer_name(words[i : i + n], g)
             if hit is not None:
                 found.append(g.exact[hit])  # None for a vague name or a not-a-place phrase
                 covered.update(range(i, i + n))
@@ -134,7 +174,7 @@ def _closest_longer_name(words: List[str], g: "_Gazetteer") -> Optional[str]:
     """A name of several words that starts with ``words[0]`` and is a typo away in the rest."""
     first, rest, distances = words[0], " ".join(words[1:]), {}
     for key in g.longer_names.get(first, ()):
-        key_rest = key[len(first) + 1:]
+        key_rest = key[len(first) + 1 :]
         if key_rest.count(" ") == rest.count(" ") and key_rest[0] == rest[0]:
             distance = _distance(rest, key_rest)
             if distance <= _allowed(key_rest):
@@ -177,10 +217,10 @@ def _forms(words: List[str]) -> Iterator[str]:
     head, last, first = " ".join(words[:-1]), words[-1], words[0]
     for suffix in _SUFFIXES if last.isascii() else ():
         if last.endswith(suffix) and len(last) - len(suffix) >= 3:
-            yield f"{head} {last[:-len(suffix)]}".strip()
+            yield f"{head} {last[: -len(suffix)]}".strip()
     for prefix in () if first.isascii() else _ARABIC_PREFIXES:
         if first.startswith(prefix) and len(first) - len(prefix) >= 3:
-            yield " ".join([first[len(prefix):]] + words[1:])
+            yield " ".join([first[len(prefix) :]] + words[1:])
 
 
 def _allowed(key: str) -> int:
@@ -192,7 +232,7 @@ def _allowed(key: str) -> int:
 def _deletes(word: str, depth: int) -> Set[str]:
     result, edge = {word}, {word}
     for _ in range(depth):
-        edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
+        edge = {w[:i] + w[i + 1 :] for w in edge for i in range(len(w))}
         result |= edge
     return result
 
@@ -211,6 +251,7 @@ def _distance(a: str, b: str) -> int:
 
 
 # --- the gazetteer ----------------------------------------------------------------------------
+
 
 @dataclass
 class _Gazetteer:
@@ -236,19 +277,36 @@ def _load(path: Path) -> _Gazetteer:
 
     for section in ("districts", "regions", "outside"):
         for area in data.get(section) or []:
-            kind, centre = ("outside", None) if section == "outside" else ("district", area.get("centre"))
+            kind, centre = (
+                ("outside", None) if section == "outside" else ("district", area.get("centre"))
+            )
             if kind == "district" and centre not in centre_names:
                 g.problems.append(f"{area['name']}: unknown centre {centre!r}")
-            district, status = area["name"] if section == "districts" else None, area.get("status", "inferred")
+            district, status = (
+                area["name"] if section == "districts" else None,
+                area.get("status", "inferred"),
+            )
             add(_names(area), PlaceMatch(kind, centre, area["name"], district, status))
-            for place in (p if isinstance(p, dict) else {"name": p} for p in area.get("places") or []):
+            for place in (
+                p if isinstance(p, dict) else {"name": p} for p in area.get("places") or []
+            ):
                 # A place is as sure as its district, or less; outside places are general knowledge.
                 own = place.get("status") or (status if section == "districts" else "inferred")
-                add(_names(place), PlaceMatch(kind, centre, place["name"], district,
-                                              "inferred" if "inferred" in (status, own) else status))
+                add(
+                    _names(place),
+                    PlaceMatch(
+                        kind,
+                        centre,
+                        place["name"],
+                        district,
+                        "inferred" if "inferred" in (status, own) else status,
+                    ),
+                )
     add(list(data.get("too_vague") or []) + list(data.get("not_places") or []), None)
 
-    g.common_words = frozenset(normalise(w) for words in (data.get("common_words") or {}).values() for w in words or [])
+    g.common_words = frozenset(
+        normalise(w) for words in (data.get("common_words") or {}).values() for w in words or []
+    )
     for key in g.exact:
         if " " in key:
             g.longer_names.setdefault(key.split()[0], []).append(key)

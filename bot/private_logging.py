@@ -6,6 +6,7 @@ server, Rasa) installs this at start, so any logged traceback keeps its frames (
 function and the line of *code*) and the exception types, and drops the messages. Proven by
 tests/integration/test_hardening.py (a canary message through an action that raises).
 """
+
 import logging
 import traceback
 
@@ -17,8 +18,11 @@ def format_exception_without_messages(self: logging.Formatter, exc_info) -> str:
     report = traceback.TracebackException(type(value), value, tb, capture_locals=False)
     parts = []
     while report is not None:
-        parts.append("Traceback (most recent call last):\n" + "".join(report.stack.format())
-                     + f"{report.exc_type.__module__}.{report.exc_type.__qualname__} {WITHHELD}")
+        parts.append(
+            "Traceback (most recent call last):\n"
+            + "".join(report.stack.format())
+            + f"{report.exc_type.__module__}.{report.exc_type.__qualname__} {WITHHELD}"
+        )
         report = report.__cause__ or (None if report.__suppress_context__ else report.__context__)
     # Python prints the innermost cause first.
     return "\n\nwhich caused:\n\n".join(reversed(parts))

@@ -4,6 +4,7 @@ A client is identified by a keyed hash of its address (a random key made at star
 written down), held in memory only and forgotten when idle; the address itself is never kept
 or logged. Token bucket: ``burst`` requests at once, then ``per_second`` on average.
 """
+
 import hashlib
 import hmac
 import os

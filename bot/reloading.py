@@ -4,6 +4,7 @@ Editors change catalogs and the facts file while the assistant runs; answers mus
 within a second, without a restart (docs/editing.md). Checking the mtime on each use is a
 single stat() call, cheaper than any file watcher.
 """
+
 import logging
 import threading
 from pathlib import Path

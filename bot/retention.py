@@ -5,6 +5,7 @@ Runs inside the web app every ``interval_s`` (and once at start-up): numbers old
 more than ``TRYGG_UNCLAIMED_GRACE_DAYS`` (default 2) ago are set to NULL; expired phone tokens
 are deleted. ``python -m bot.retention`` runs it once (e.g. from cron on other set-ups).
 """
+
 import asyncio
 import logging
 from datetime import timedelta

@@ -6,10 +6,11 @@ Slots are computed in Europe/Stockholm local time and returned as aware UTC date
 days: a centre's own (its lead sets them in the console) and any city-wide ones at the top level
 of the file.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from holidays.constants import OPTIONAL
 
 from bot.reloading import FileCache
 from bot.settings import current
+
 
 def schedule_file() -> Path:
     """bot/content/schedule.yml, or TRYGG_SCHEDULE_FILE (tests and deployments keep their own)."""
@@ -87,8 +89,12 @@ def _parse(path: Path) -> Schedule:
     centres = {}
     for centre, own in (data.get("centres") or {}).items():
         merged = {**defaults, **(own or {})}
-        centres[centre] = CentreSchedule(int(merged["slot_minutes"]), int(merged["capacity"]), merged.get("hours", {}),
-                                         _dates(merged.get("closed_dates")))
+        centres[centre] = CentreSchedule(
+            int(merged["slot_minutes"]),
+            int(merged["capacity"]),
+            merged.get("hours", {}),
+            _dates(merged.get("closed_dates")),
+        )
     return Schedule(
         zone=ZoneInfo(data.get("timezone", "Europe/Stockholm")),
         lead=timedelta(minutes=int(data.get("lead_minutes", 60))),
@@ -116,12 +122,16 @@ def is_swedish_public_holiday(day: date) -> bool:
 _CLOSED_EVES = frozenset({"Midsommarafton", "Julafton", "Nyårsafton"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _closed_days(year: int) -> FrozenSet[date]:
     # include_sundays=False: the package counts every Sunday as a holiday; the hours decide Sundays.
     public = holidays.Sweden(years=year, include_sundays=False, language="sv")
-    optional = holidays.Sweden(years=year, include_sundays=False, language="sv", categories=OPTIONAL)
-    return frozenset(public) | frozenset(day for day, name in optional.items() if name in _CLOSED_EVES)
+    optional = holidays.Sweden(
+        years=year, include_sundays=False, language="sv", categories=OPTIONAL
+    )
+    return frozenset(public) | frozenset(
+        day for day, name in optional.items() if name in _CLOSED_EVES
+    )
 
 
 class ScheduleError(ValueError):
@@ -137,8 +147,12 @@ class ScheduleError(ValueError):
 _PERIOD = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
-def schedule_problems(slot_minutes: Optional[int], capacity: Optional[int], hours: Dict[str, List[str]],
-                      closed_dates: Optional[List[str]] = None) -> Dict[str, str]:
+def schedule_problems(
+    slot_minutes: Optional[int],
+    capacity: Optional[int],
+    hours: Dict[str, List[str]],
+    closed_dates: Optional[List[str]] = None,
+) -> Dict[str, str]:
     """Every problem with one centre's schedule, by form field (empty when it can be saved).
     ``None`` for a number means the field did not hold a whole number."""
     problems = {}
@@ -150,22 +164,33 @@ def schedule_problems(slot_minutes: Optional[int], capacity: Optional[int], hour
         if day not in WEEKDAYS:
             problems[f"hours_{day}"] = "Okänd veckodag."
             continue
-        wrong = [period for period in periods if not _PERIOD.match(period) or period[:5] >= period[6:]]
+        wrong = [
+            period for period in periods if not _PERIOD.match(period) or period[:5] >= period[6:]
+        ]
         if wrong:
-            problems[f"hours_{day}"] = (f"”{wrong[0]}” är ingen tid som 09:00-12:00 (början före slutet, "
-                                        "perioder åtskilda med komma).")
+            problems[f"hours_{day}"] = (
+                f"”{wrong[0]}” är ingen tid som 09:00-12:00 (början före slutet, "
+                "perioder åtskilda med komma)."
+            )
     for day in closed_dates or []:
         try:
             date.fromisoformat(day)
         except ValueError:
-            problems["closed_dates"] = f"”{day}” är inget datum som 2026-12-28 (datum åtskilda med komma)."
+            problems["closed_dates"] = (
+                f"”{day}” är inget datum som 2026-12-28 (datum åtskilda med komma)."
+            )
             break
     return problems
 
 
-def save_centre_schedule(centre: str, slot_minutes: Optional[int], capacity: Optional[int],
-                         hours: Dict[str, List[str]], path: Optional[Path] = None,
-                         closed_dates: Optional[List[str]] = None) -> None:
+def save_centre_schedule(
+    centre: str,
+    slot_minutes: Optional[int],
+    capacity: Optional[int],
+    hours: Dict[str, List[str]],
+    path: Optional[Path] = None,
+    closed_dates: Optional[List[str]] = None,
+) -> None:
     """Write one centre's callback hours and closed days into schedule.yml (the header comment
     is kept; other centres and the city-wide closed days are left as they are). Raises
     ScheduleError with every problem (a number that is None was not a whole number)."""
@@ -178,12 +203,17 @@ def save_centre_schedule(centre: str, slot_minutes: Optional[int], capacity: Opt
     data = yaml.safe_load(text)
     centres = data.setdefault("centres", {})
     own = centres.get(centre) or {}
-    entry = {"slot_minutes": slot_minutes, "capacity": capacity,
-             "hours": {day: periods for day, periods in hours.items() if periods}}
+    entry = {
+        "slot_minutes": slot_minutes,
+        "capacity": capacity,
+        "hours": {day: periods for day, periods in hours.items() if periods},
+    }
     closed = sorted(set(closed_dates)) if closed_dates is not None else own.get("closed_dates")
     if closed:
         entry["closed_dates"] = [str(day) for day in closed]
     centres[centre] = entry
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(header + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp.write_text(
+        header + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     tmp.replace(path)

@@ -8,6 +8,7 @@ One JSON file (mode 0600) in the state directory holds:
 
 ``python -m bot.secrets rotate`` (``make rotate-key``) adds a new phone key.
 """
+
 import base64
 import json
 import os
@@ -51,7 +52,12 @@ def _new_key() -> str:
 
 if __name__ == "__main__":
     import sys
+
     if sys.argv[1:] != ["rotate"]:
-        raise SystemExit("usage: python -m bot.secrets rotate   # new phone key first; old keys still decrypt")
+        raise SystemExit(
+            "usage: python -m bot.secrets rotate   # new phone key first; old keys still decrypt"
+        )
     rotate_phone_key()
-    print(f"==> New phone key added to {secrets_file()}; numbers are encrypted with it from the next start.")
+    print(
+        f"==> New phone key added to {secrets_file()}; numbers are encrypted with it from the next start."
+    )

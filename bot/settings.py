@@ -9,6 +9,7 @@ action server and command-line jobs have no such entry point for every call, so 
 ``current()``: the same object, read once per process. Secrets have no defaults here: they are
 created at first run outside the repository (bot/secrets.py).
 """
+
 import os
 import sys
 from dataclasses import dataclass, field, fields, replace
@@ -32,7 +33,9 @@ RASA_ENDPOINT_VARIABLES = {
 
 
 def _default_state_dir() -> Path:
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "trygg-chatt"
+    return (
+        Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "trygg-chatt"
+    )
 
 
 def setting(env: str, default: Any, doc: str, shown_default: str = "") -> Any:
@@ -45,63 +48,138 @@ class Settings:
     # The web app
     host: str = setting("TRYGG_HOST", "127.0.0.1", "web app address")
     port: int = setting("TRYGG_PORT", 8000, "web app port")
-    site_origin: str = setting("TRYGG_SITE_ORIGIN", "", "the one origin CORS allows (the city website)",
-                               "empty (same origin only)")
-    max_message_chars: int = setting("TRYGG_MAX_MESSAGE_CHARS", 2000, "longest message a resident can send")
-    log_level: str = setting("TRYGG_LOG_LEVEL", "INFO",
-                             "never DEBUG by default; no log line carries message text or a number")
-    rate_burst: int = setting("TRYGG_RATE_BURST", 20, "per-client limit on `/api/chat` and the console login: "
-                              "a burst (clients kept as an in-memory keyed hash, never logged)")
+    site_origin: str = setting(
+        "TRYGG_SITE_ORIGIN",
+        "",
+        "the one origin CORS allows (the city website)",
+        "empty (same origin only)",
+    )
+    max_message_chars: int = setting(
+        "TRYGG_MAX_MESSAGE_CHARS", 2000, "longest message a resident can send"
+    )
+    log_level: str = setting(
+        "TRYGG_LOG_LEVEL",
+        "INFO",
+        "never DEBUG by default; no log line carries message text or a number",
+    )
+    rate_burst: int = setting(
+        "TRYGG_RATE_BURST",
+        20,
+        "per-client limit on `/api/chat` and the console login: "
+        "a burst (clients kept as an in-memory keyed hash, never logged)",
+    )
     rate_per_second: float = setting("TRYGG_RATE_PER_SECOND", 1.0, "… then this steady rate")
-    proxies_count: int = setting("TRYGG_PROXIES_COUNT", 0, "trusted reverse proxies in front of the web app; the "
-                                 "rate limit then applies per forwarded client address (docs/deploy.md)")
-    cookie_secure: bool = setting("TRYGG_COOKIE_SECURE", True, "Secure flag on console cookies (browsers accept "
-                                  "it on http://127.0.0.1 and localhost)")
+    proxies_count: int = setting(
+        "TRYGG_PROXIES_COUNT",
+        0,
+        "trusted reverse proxies in front of the web app; the "
+        "rate limit then applies per forwarded client address (docs/deploy.md)",
+    )
+    cookie_secure: bool = setting(
+        "TRYGG_COOKIE_SECURE",
+        True,
+        "Secure flag on console cookies (browsers accept it on http://127.0.0.1 and localhost)",
+    )
     console_require_second_step: bool = setting(
-        "TRYGG_CONSOLE_REQUIRE_2FA", False, "every staff account must turn on the code step (bot/totp.py) "
-        "before using the console")
-    counter_flush_s: float = setting("TRYGG_COUNTER_FLUSH_S", 5.0, "follow-up counters are written in batches "
-                                     "this often (seconds)")
+        "TRYGG_CONSOLE_REQUIRE_2FA",
+        False,
+        "every staff account must turn on the code step (bot/totp.py) before using the console",
+    )
+    counter_flush_s: float = setting(
+        "TRYGG_COUNTER_FLUSH_S",
+        5.0,
+        "follow-up counters are written in batches this often (seconds)",
+    )
     # Rasa, as the web app sees it
     rasa_urls: Tuple[str, ...] = setting(
-        "TRYGG_RASA_URLS", ("http://127.0.0.1:5005",), "comma-separated Rasa workers; a new conversation goes to "
+        "TRYGG_RASA_URLS",
+        ("http://127.0.0.1:5005",),
+        "comma-separated Rasa workers; a new conversation goes to "
         "the least busy one and stays there (bot/rasa/workers.py), the next one if it is down",
-        "set by `scripts/stack.py`")
-    rasa_workers: int = setting("TRYGG_RASA_WORKERS", 0, "Rasa processes `make run` starts (ports 5005, 5006, "
-                                "…); each uses ≈2 GB of memory", "one per core, at most 2")
+        "set by `scripts/stack.py`",
+    )
+    rasa_workers: int = setting(
+        "TRYGG_RASA_WORKERS",
+        0,
+        "Rasa processes `make run` starts (ports 5005, 5006, …); each uses ≈2 GB of memory",
+        "one per core, at most 2",
+    )
     # Below the widget's 10 s, so the widget never resends a message Rasa is still answering.
-    rasa_timeout_s: float = setting("TRYGG_RASA_TIMEOUT_S", 9.0, "how long the web app waits for Rasa's answer "
-                                    "(seconds; below the widget's 10 s)")
-    tracker_expiry_s: float = setting("TRYGG_TRACKER_EXPIRY_S", 1800.0, "conversations are dropped this long "
-                                      "after their last message (seconds), in memory and in Redis")
-    rasa_drain_file: Path = setting("TRYGG_RASA_DRAIN_FILE", Path(), "Rasa workers listed there get no new "
-                                    "requests (a model roll)", "`$TRYGG_STATE_DIR/rasa-draining`")
+    rasa_timeout_s: float = setting(
+        "TRYGG_RASA_TIMEOUT_S",
+        9.0,
+        "how long the web app waits for Rasa's answer (seconds; below the widget's 10 s)",
+    )
+    tracker_expiry_s: float = setting(
+        "TRYGG_TRACKER_EXPIRY_S",
+        1800.0,
+        "conversations are dropped this long "
+        "after their last message (seconds), in memory and in Redis",
+    )
+    rasa_drain_file: Path = setting(
+        "TRYGG_RASA_DRAIN_FILE",
+        Path(),
+        "Rasa workers listed there get no new requests (a model roll)",
+        "`$TRYGG_STATE_DIR/rasa-draining`",
+    )
     # The action server
-    action_server_url: str = setting("TRYGG_ACTION_SERVER_URL", "http://127.0.0.1:5055",
-                                     "the action server, for `/healthz`")
+    action_server_url: str = setting(
+        "TRYGG_ACTION_SERVER_URL", "http://127.0.0.1:5055", "the action server, for `/healthz`"
+    )
     actions_host: str = setting("TRYGG_ACTIONS_HOST", "127.0.0.1", "action server address")
     actions_port: int = setting("TRYGG_ACTIONS_PORT", 5055, "action server port")
-    actions_package: str = setting("TRYGG_ACTIONS_PACKAGE", "actions", "the package the action server loads "
-                                   "(tests load a failing one)")
+    actions_package: str = setting(
+        "TRYGG_ACTIONS_PACKAGE",
+        "actions",
+        "the package the action server loads (tests load a failing one)",
+    )
     # Data
-    state_dir: Path = setting("TRYGG_STATE_DIR", Path(), "database and secrets, outside the repository",
-                              "`~/.local/state/trygg-chatt`")
-    database_url: str = setting("TRYGG_DATABASE_URL", "", "bookings database (PostgreSQL: "
-                                "`postgresql+psycopg2://…`)", "`sqlite:///$TRYGG_STATE_DIR/trygg.db`")
-    secrets_file: Path = setting("TRYGG_SECRETS_FILE", Path(), "phone encryption keys and reference-code pepper; "
-                                 "created at first run (0600)", "`$TRYGG_STATE_DIR/secrets.json`")
-    schedule_file: Path = setting("TRYGG_SCHEDULE_FILE", ROOT / "bot" / "content" / "schedule.yml",
-                                  "callback hours", "`bot/content/schedule.yml`")
-    locales_dir: Path = setting("TRYGG_LOCALES_DIR", ROOT / "locales", "where answers are read from",
-                                "`locales/`")
-    facts_file: Path = setting("TRYGG_FACTS_FILE", ROOT / "bot" / "content" / "facts.yml",
-                               "where facts are read from", "`bot/content/facts.yml`")
-    phone_retention_days: float = setting("TRYGG_PHONE_RETENTION_DAYS", 14.0, "the retention job erases numbers "
-                                          "this old (every 10 min in the web app; `python -m bot.retention` once)")
-    unclaimed_grace_days: float = setting("TRYGG_UNCLAIMED_GRACE_DAYS", 2.0, "… and numbers of unclaimed "
-                                          "bookings this long after their slot")
+    state_dir: Path = setting(
+        "TRYGG_STATE_DIR",
+        Path(),
+        "database and secrets, outside the repository",
+        "`~/.local/state/trygg-chatt`",
+    )
+    database_url: str = setting(
+        "TRYGG_DATABASE_URL",
+        "",
+        "bookings database (PostgreSQL: `postgresql+psycopg2://…`)",
+        "`sqlite:///$TRYGG_STATE_DIR/trygg.db`",
+    )
+    secrets_file: Path = setting(
+        "TRYGG_SECRETS_FILE",
+        Path(),
+        "phone encryption keys and reference-code pepper; created at first run (0600)",
+        "`$TRYGG_STATE_DIR/secrets.json`",
+    )
+    schedule_file: Path = setting(
+        "TRYGG_SCHEDULE_FILE",
+        ROOT / "bot" / "content" / "schedule.yml",
+        "callback hours",
+        "`bot/content/schedule.yml`",
+    )
+    locales_dir: Path = setting(
+        "TRYGG_LOCALES_DIR", ROOT / "locales", "where answers are read from", "`locales/`"
+    )
+    facts_file: Path = setting(
+        "TRYGG_FACTS_FILE",
+        ROOT / "bot" / "content" / "facts.yml",
+        "where facts are read from",
+        "`bot/content/facts.yml`",
+    )
+    phone_retention_days: float = setting(
+        "TRYGG_PHONE_RETENTION_DAYS",
+        14.0,
+        "the retention job erases numbers "
+        "this old (every 10 min in the web app; `python -m bot.retention` once)",
+    )
+    unclaimed_grace_days: float = setting(
+        "TRYGG_UNCLAIMED_GRACE_DAYS",
+        2.0,
+        "… and numbers of unclaimed bookings this long after their slot",
+    )
     # Fixed: not configurable, kept here so every limit has one home.
-    max_body_bytes: int = 16_384          # /api/chat
+    max_body_bytes: int = 16_384  # /api/chat
     # Rasa's NLG requests carry the whole tracker; they grow with the conversation.
     max_internal_body_bytes: int = 2_000_000
     domain_file: Path = ROOT / "domain.yml"
@@ -114,8 +192,11 @@ class Settings:
             if getattr(self, name) == Path():
                 object.__setattr__(self, name, make())
         state = self.state_dir
-        follow = {"database_url": f"sqlite:///{state / 'trygg.db'}", "secrets_file": state / "secrets.json",
-                  "rasa_drain_file": state / "rasa-draining"}
+        follow = {
+            "database_url": f"sqlite:///{state / 'trygg.db'}",
+            "secrets_file": state / "secrets.json",
+            "rasa_drain_file": state / "rasa-draining",
+        }
         for name, value in follow.items():
             if getattr(self, name) in ("", Path()):
                 object.__setattr__(self, name, value)
@@ -164,8 +245,14 @@ def markdown_table() -> str:
             continue
         shown = f.metadata["shown"] or _shown(f.default)
         rows.append(f"| `{f.metadata['env']}` | {shown} | {f.metadata['doc']} |")
-    rows += ["", "Set by `scripts/stack.py` for Rasa, which substitutes them into `endpoints.yml` and "
-                 "`endpoints-redis.yml`:", "", "| Variable | Meaning |", "| --- | --- |"]
+    rows += [
+        "",
+        "Set by `scripts/stack.py` for Rasa, which substitutes them into `endpoints.yml` and "
+        "`endpoints-redis.yml`:",
+        "",
+        "| Variable | Meaning |",
+        "| --- | --- |",
+    ]
     rows += [f"| `{name}` | {meaning} |" for name, meaning in RASA_ENDPOINT_VARIABLES.items()]
     return "\n".join(rows)
 

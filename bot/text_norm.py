@@ -4,17 +4,27 @@ Residents type without diacritics, in Arabic or Persian script with varying lett
 odd spacing. Both the lexicon and the message go through ``fold`` before comparing;
 ``fold_for_match`` adds the spelling variation that the danger patterns must not depend on.
 """
+
 import re
 import unicodedata
 
-_ARABIC_VARIANTS = str.maketrans({
-    "ى": "ي", "ی": "ي", "ې": "ي",  # Arabic/Persian yeh forms
-    "ک": "ك", "ګ": "ك",            # Persian keheh -> Arabic kaf
-    "ة": "ه", "ۀ": "ه",             # teh marbuta -> heh
-    "ـ": None,                      # tatweel
-    "\u200c": None, "\u200d": None,  # zero-width (non-)joiner, common in Persian
-    **{d: str(i % 10) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")},  # Arabic and Persian digits
-})
+_ARABIC_VARIANTS = str.maketrans(
+    {
+        "ى": "ي",
+        "ی": "ي",
+        "ې": "ي",  # Arabic/Persian yeh forms
+        "ک": "ك",
+        "ګ": "ك",  # Persian keheh -> Arabic kaf
+        "ة": "ه",
+        "ۀ": "ه",  # teh marbuta -> heh
+        "ـ": None,  # tatweel
+        "\u200c": None,
+        "\u200d": None,  # zero-width (non-)joiner, common in Persian
+        **{
+            d: str(i % 10) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+        },  # Arabic and Persian digits
+    }
+)
 _SPACES = re.compile(r"[\s\u00a0]+")
 _PUNCT = re.compile(r"[^\w\s]")
 # Persian writes the verb prefix می/نمی joined, with a ZWNJ (removed above) or with a space:
@@ -25,8 +35,17 @@ _ARABIZI = re.compile(r"(?<=[a-z])[235679]|[235679](?=[a-z])")
 _ARABIZI_LETTERS = {"2": "", "3": "", "5": "kh", "6": "t", "7": "h", "9": "q"}
 _REPEATS = re.compile(r"([a-z])\1+")
 # English typed without apostrophes: "hes coming" is "he's coming" (fold makes that "he s").
-_CONTRACTIONS = {"hes": "he s", "shes": "she s", "im": "i m", "theyre": "they re", "dont": "don t",
-                 "cant": "can t", "doesnt": "doesn t", "didnt": "didn t", "wont": "won t"}
+_CONTRACTIONS = {
+    "hes": "he s",
+    "shes": "she s",
+    "im": "i m",
+    "theyre": "they re",
+    "dont": "don t",
+    "cant": "can t",
+    "doesnt": "doesn t",
+    "didnt": "didn t",
+    "wont": "won t",
+}
 
 
 def fold(text: str) -> str:

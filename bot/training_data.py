@@ -1,5 +1,6 @@
 """The NLU training examples of data/nlu/, as plain text: read by the language model of
 bot/language.py and by the benchmark, which must not score what was trained on."""
+
 import re
 from pathlib import Path
 from typing import Iterator, Optional

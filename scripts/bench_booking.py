@@ -3,6 +3,7 @@ overbooking check, and the p95 time of the confirm step (repository.book_callbac
 
 PostgreSQL comes from TRYGG_TEST_PG_DSN (scripts/services.sh starts one for `make bench`).
 """
+
 import base64
 import os
 import statistics
@@ -40,8 +41,17 @@ def run(url: str) -> dict:
 
     def worker(index: int) -> None:
         for n in range(index, ATTEMPTS, THREADS):
-            request = repo.BookingRequest("rvc_innerstan", slots[n % SLOTS], "sv", "sv", False, False, False, True,
-                                          "chosen_slot_only")
+            request = repo.BookingRequest(
+                "rvc_innerstan",
+                slots[n % SLOTS],
+                "sv",
+                "sv",
+                False,
+                False,
+                False,
+                True,
+                "chosen_slot_only",
+            )
             began = time.perf_counter()
             try:
                 with session_scope(url) as s:
@@ -62,28 +72,46 @@ def run(url: str) -> dict:
     elapsed = time.perf_counter() - began
     with session_scope(url) as s:
         rows = s.execute(select(func.count()).select_from(bookings)).scalar()
-        over = s.execute(select(func.count()).select_from(slot_usage).where(slot_usage.c.booked > slot_usage.c.capacity)).scalar()
-        per_slot = s.execute(select(bookings.c.slot_start, func.count()).group_by(bookings.c.slot_start)).all()
+        over = s.execute(
+            select(func.count())
+            .select_from(slot_usage)
+            .where(slot_usage.c.booked > slot_usage.c.capacity)
+        ).scalar()
+        per_slot = s.execute(
+            select(bookings.c.slot_start, func.count()).group_by(bookings.c.slot_start)
+        ).all()
     overbooked = over + sum(1 for _slot, n in per_slot if n > CAPACITY)
     durations.sort()
-    return {"attempts": ATTEMPTS, "booked": outcomes["booked"], "rows": rows, "overbooked": overbooked,
-            "per_second": ATTEMPTS / elapsed, "median_ms": statistics.median(durations) * 1000,
-            "p95_ms": durations[int(len(durations) * 0.95) - 1] * 1000}
+    return {
+        "attempts": ATTEMPTS,
+        "booked": outcomes["booked"],
+        "rows": rows,
+        "overbooked": overbooked,
+        "per_second": ATTEMPTS / elapsed,
+        "median_ms": statistics.median(durations) * 1000,
+        "p95_ms": durations[int(len(durations) * 0.95) - 1] * 1000,
+    }
 
 
 def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if os.environ.get("TRYGG_TEST_PG_DSN") else [])
-    lines = [f"{THREADS} threads, {ATTEMPTS} confirmations for {SLOTS} slots × {CAPACITY} seats "
-             f"(half must be refused).", "",
-             "| database | confirmations/s | booked | rows | overbooked slots | confirm median ms | confirm p95 ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"{THREADS} threads, {ATTEMPTS} confirmations for {SLOTS} slots × {CAPACITY} seats "
+        f"(half must be refused).",
+        "",
+        "| database | confirmations/s | booked | rows | overbooked slots | confirm median ms | confirm p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         for kind in kinds:
             r = run(fresh_database_url(kind, Path(tmp)))
-            lines.append(f"| {kind} | {r['per_second']:.0f} | {r['booked']} | {r['rows']} | {r['overbooked']} | "
-                         f"{r['median_ms']:.1f} | {r['p95_ms']:.1f} |")
+            lines.append(
+                f"| {kind} | {r['per_second']:.0f} | {r['booked']} | {r['rows']} | {r['overbooked']} | "
+                f"{r['median_ms']:.1f} | {r['p95_ms']:.1f} |"
+            )
     table = "\n".join(lines)
     from bench_doc import publish
+
     publish("booking", table, write="--write" in sys.argv)
 
 

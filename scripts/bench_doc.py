@@ -1,4 +1,5 @@
 """Keeps docs/benchmarks.md in step: each benchmark replaces its own marked section."""
+
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

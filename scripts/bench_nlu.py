@@ -12,6 +12,7 @@ of a conversation's first message, without and with a picked language).
 
 Prints markdown tables and, with --write, replaces the NLU section of docs/benchmarks.md.
 """
+
 import asyncio
 import os
 import subprocess
@@ -29,21 +30,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names bot.rasa.nlu_danger.DangerOverride
 sys.path.insert(0, str(ROOT / "scripts"))
 from bot.vocabulary import LANGUAGES  # noqa: E402
+
 TARGET_F1 = 0.90
 TARGET_FALSE_ALARMS = 0.02
 TARGET_LANGUAGE_ID = 0.98
 INDEPENDENT = ROOT / "tests" / "independent"
 
 
-def independent_set(language: str) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]], List[str]]:
+def independent_set(
+    language: str,
+) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]], List[str]]:
     """(text, intent) of `intents`, (text, intent) of `not_acute`, and the `langid` texts, without
     the messages that happen to be training examples too ("hej", "hur polisanmäler jag"): a
     model must not be scored on what it was fitted to."""
     data = yaml.safe_load((INDEPENDENT / f"{language}.yml").read_text(encoding="utf-8"))
     trained = training_texts()
     unseen = [t for t in data["langid"] if _plain(t) not in trained]
-    intents = [(t, i) for i, texts in data["intents"].items() for t in texts if _plain(t) not in trained]
-    not_acute = [(t, i) for i, texts in data["not_acute"].items() for t in texts if _plain(t) not in trained]
+    intents = [
+        (t, i) for i, texts in data["intents"].items() for t in texts if _plain(t) not in trained
+    ]
+    not_acute = [
+        (t, i) for i, texts in data["not_acute"].items() for t in texts if _plain(t) not in trained
+    ]
     return intents, not_acute, unseen
 
 
@@ -62,10 +70,27 @@ def _plain(text: str) -> str:
 def train(out: Path) -> float:
     """Training time from scratch: an empty Rasa cache, so nothing is reused from earlier runs."""
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", "data",
-                    "--out", str(out), "--fixed-model-name", "nlu"], cwd=ROOT, check=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_CACHE_DIRECTORY": str(out / "cache")},
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--config",
+            "config.yml",
+            "--nlu",
+            "data",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "nlu",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_CACHE_DIRECTORY": str(out / "cache")},
+        stdout=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
@@ -76,12 +101,18 @@ def scores(truth: List[str], predicted: List[str]) -> Dict[str, float]:
     others = [p for t, p in zip(truth, predicted) if t != "acute_danger"]
     return {
         "n": len(truth),
-        "macro_f1": f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0),
+        "macro_f1": f1_score(
+            truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0
+        ),
         "accuracy": sum(t == p for t, p in zip(truth, predicted)) / len(truth),
         "danger_n": len(acute),
-        "danger_recall": sum(p == "acute_danger" for p in acute) / len(acute) if acute else float("nan"),
+        "danger_recall": sum(p == "acute_danger" for p in acute) / len(acute)
+        if acute
+        else float("nan"),
         "false_alarm_n": sum(p == "acute_danger" for p in others),
-        "false_alarm_rate": sum(p == "acute_danger" for p in others) / len(others) if others else float("nan"),
+        "false_alarm_rate": sum(p == "acute_danger" for p in others) / len(others)
+        if others
+        else float("nan"),
     }
 
 
@@ -105,12 +136,14 @@ async def score_nlu(model: Path) -> Dict[str, Dict]:
         examples = intents + not_acute
         predicted = await predict([t for t, _ in examples])
         row = scores([i for _, i in examples], predicted)
-        na_predicted = predicted[len(intents):]
+        na_predicted = predicted[len(intents) :]
         row["not_acute_n"] = len(not_acute)
         row["not_acute_alarms"] = sum(p == "acute_danger" for p in na_predicted)
         row["confusions"] = sorted({(t, p) for (_, t), p in zip(examples, predicted) if t != p})
         old = load_data(str(ROOT / "tests" / "nlu" / f"{language}.yml")).intent_examples
-        row["old"] = scores([e.get("intent") for e in old], await predict([e.get("text") for e in old]))
+        row["old"] = scores(
+            [e.get("intent") for e in old], await predict([e.get("text") for e in old])
+        )
         results[language] = row
     return results
 
@@ -120,7 +153,11 @@ def score_language_id() -> Dict[str, Dict]:
     from bot.language import content_words, resolve_language
 
     def tracker(text: str, picked: str = "") -> dict:
-        event = {"event": "user", "text": text, "parse_data": {"intent": {"name": "x"}, "entities": []}}
+        event = {
+            "event": "user",
+            "text": text,
+            "parse_data": {"intent": {"name": "x"}, "entities": []},
+        }
         if picked:
             event["metadata"] = {"language": picked}
         return {"events": [event]}
@@ -137,9 +174,14 @@ def score_language_id() -> Dict[str, Dict]:
             else:
                 short_n, short_ok = short_n + 1, short_ok + right
             picked_ok += resolve_language(tracker(text, picked=language)) == language
-        results[language] = {"long_n": long_n, "long": long_ok / long_n if long_n else float("nan"),
-                             "short_n": short_n, "short": short_ok / short_n if short_n else float("nan"),
-                             "picked": picked_ok / len(texts), "n": len(texts)}
+        results[language] = {
+            "long_n": long_n,
+            "long": long_ok / long_n if long_n else float("nan"),
+            "short_n": short_n,
+            "short": short_ok / short_n if short_n else float("nan"),
+            "picked": picked_ok / len(texts),
+            "n": len(texts),
+        }
     return results
 
 
@@ -152,9 +194,16 @@ def score_form_danger() -> Dict[str, Tuple[int, int]]:
 
     results = {}
     with tempfile.TemporaryDirectory() as state:
-        stack = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                      log_dir=Path(state), rasa_workers=1,
-                      extra_env={"TRYGG_STATE_DIR": state, "TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000"})
+        stack = Stack(
+            ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+            log_dir=Path(state),
+            rasa_workers=1,
+            extra_env={
+                "TRYGG_STATE_DIR": state,
+                "TRYGG_RATE_BURST": "100000",
+                "TRYGG_RATE_PER_SECOND": "100000",
+            },
+        )
         stack.start()
         try:
             stack.wait_healthy(timeout_s=240)
@@ -181,32 +230,53 @@ def tables(nlu: Dict, langid: Dict, form: Dict, seconds: float, size_mb: float) 
     def mark(ok: bool) -> str:
         return "✔" if ok else "✘"
 
-    lines = ["Independent test sets (tests/independent/, written apart from the training data; never trained on):", "",
-             "| language | messages | macro-F1 (≥ 0.90) | acute-danger recall (1.0) | false alarms (≤ 2 %) | of them on violence-but-not-acute | danger inside the form (100 %) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "Independent test sets (tests/independent/, written apart from the training data; never trained on):",
+        "",
+        "| language | messages | macro-F1 (≥ 0.90) | acute-danger recall (1.0) | false alarms (≤ 2 %) | of them on violence-but-not-acute | danger inside the form (100 %) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for language in LANGUAGES:
         r = nlu[language]
         ok, total = form.get(language, (0, 0))
         form_cell = f"{ok}/{total} {mark(ok == total)}" if total else "not run"
-        lines.append(f"| {language} | {r['n']} | {r['macro_f1']:.3f} {mark(r['macro_f1'] >= TARGET_F1)} "
-                     f"| {r['danger_recall']:.3f} ({round(r['danger_recall'] * r['danger_n'])}/{r['danger_n']}) "
-                     f"{mark(r['danger_recall'] == 1.0)} "
-                     f"| {r['false_alarm_rate']:.1%} ({r['false_alarm_n']}) {mark(r['false_alarm_rate'] <= TARGET_FALSE_ALARMS)} "
-                     f"| {r['not_acute_alarms']}/{r['not_acute_n']} | {form_cell} |")
-    lines += ["", "Language of the answer to a first message (no language picked unless stated):", "",
-              "| language | messages | ≥ 3 words (≥ 98 %) | 1–2 words | language picked in the widget |",
-              "|---|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {language} | {r['n']} | {r['macro_f1']:.3f} {mark(r['macro_f1'] >= TARGET_F1)} "
+            f"| {r['danger_recall']:.3f} ({round(r['danger_recall'] * r['danger_n'])}/{r['danger_n']}) "
+            f"{mark(r['danger_recall'] == 1.0)} "
+            f"| {r['false_alarm_rate']:.1%} ({r['false_alarm_n']}) {mark(r['false_alarm_rate'] <= TARGET_FALSE_ALARMS)} "
+            f"| {r['not_acute_alarms']}/{r['not_acute_n']} | {form_cell} |"
+        )
+    lines += [
+        "",
+        "Language of the answer to a first message (no language picked unless stated):",
+        "",
+        "| language | messages | ≥ 3 words (≥ 98 %) | 1–2 words | language picked in the widget |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for language in LANGUAGES:
         r = langid[language]
-        lines.append(f"| {language} | {r['n']} | {r['long']:.1%} of {r['long_n']} {mark(r['long'] >= TARGET_LANGUAGE_ID)} "
-                     f"| {r['short']:.1%} of {r['short_n']} | {r['picked']:.1%} |")
-    lines += ["", "Older held-out sets (tests/nlu/, written by the authors of the training data):", "",
-              "| language | examples | accuracy | macro-F1 | acute-danger recall | false alarms |", "|---|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {language} | {r['n']} | {r['long']:.1%} of {r['long_n']} {mark(r['long'] >= TARGET_LANGUAGE_ID)} "
+            f"| {r['short']:.1%} of {r['short_n']} | {r['picked']:.1%} |"
+        )
+    lines += [
+        "",
+        "Older held-out sets (tests/nlu/, written by the authors of the training data):",
+        "",
+        "| language | examples | accuracy | macro-F1 | acute-danger recall | false alarms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for language in LANGUAGES:
         r = nlu[language]["old"]
-        lines.append(f"| {language} | {r['n']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['danger_recall']:.2f} "
-                     f"| {r['false_alarm_n']} |")
-    lines += ["", f"NLU training time {seconds:.0f} s on this machine; NLU model size {size_mb:.1f} MB."]
+        lines.append(
+            f"| {language} | {r['n']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['danger_recall']:.2f} "
+            f"| {r['false_alarm_n']} |"
+        )
+    lines += [
+        "",
+        f"NLU training time {seconds:.0f} s on this machine; NLU model size {size_mb:.1f} MB.",
+    ]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ markdown table, overall and per language:
   ask again    answers "unknown" / "postcode_unknown" (expected ones included)
   median, p95  time of one lookup in microseconds (time.perf_counter, each phrase timed --repeat times)
 """
+
 import argparse
 import statistics
 import sys
@@ -18,15 +19,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.places import find_place  # noqa: E402
-from tests.unit.test_places import PHRASES  # noqa: E402
-
 from bot.vocabulary import LANGUAGES  # noqa: E402
+from tests.unit.test_places import PHRASES  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--write", action="store_true", help="replace the section in docs/benchmarks.md")
+    parser.add_argument(
+        "--write", action="store_true", help="replace the section in docs/benchmarks.md"
+    )
     args = parser.parse_args()
 
     rows, misses = [], []
@@ -42,21 +44,28 @@ def main() -> None:
         ask_again = match.kind in ("unknown", "postcode_unknown")
         rows.append((language, right, wrong, ask_again, timings))
         if not right:
-            misses.append(f"- [{language}] {text!r}: expected {kind}/{centre}, got {match.kind}/{match.centre}")
+            misses.append(
+                f"- [{language}] {text!r}: expected {kind}/{centre}, got {match.kind}/{match.centre}"
+            )
 
-    lines = ["| phrases | language | right (%) | wrong centre | ask again | median µs | p95 µs |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| phrases | language | right (%) | wrong centre | ask again | median µs | p95 µs |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for language in ("all",) + LANGUAGES:
         chosen = [r for r in rows if language in ("all", r[0])]
         times = sorted(t for r in chosen for t in r[4])
-        lines.append(f"| {len(chosen)} | {language} | {100 * sum(r[1] for r in chosen) / len(chosen):.1f} "
-                     f"| {sum(r[2] for r in chosen)} | {sum(r[3] for r in chosen)} "
-                     f"| {statistics.median(times):.0f} | {times[int(0.95 * (len(times) - 1))]:.0f} |")
+        lines.append(
+            f"| {len(chosen)} | {language} | {100 * sum(r[1] for r in chosen) / len(chosen):.1f} "
+            f"| {sum(r[2] for r in chosen)} | {sum(r[3] for r in chosen)} "
+            f"| {statistics.median(times):.0f} | {times[int(0.95 * (len(times) - 1))]:.0f} |"
+        )
     if misses:
         lines.append("\nNot as expected:\n" + "\n".join(misses))
     table = "\n".join(lines)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_doc import publish
+
     publish("places", table, write=args.write)
 
 

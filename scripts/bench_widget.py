@@ -4,6 +4,7 @@ Size: widget.js + widget.css, raw and gzip -9. Time to interactive: from navigat
 the launcher button is in the page and enabled, median of 10 cold loads (new context each).
 Runs the web app alone (the widget needs no Rasa to become interactive).
 """
+
 import gzip
 import statistics
 import sys
@@ -22,11 +23,16 @@ def main() -> None:
     files = [ROOT / "widget" / "widget.js", ROOT / "widget" / "widget.css"]
     raw = sum(len(f.read_bytes()) for f in files)
     packed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
-    from tests.helpers import free_port, wait_for_port
     from playwright.sync_api import sync_playwright
+
+    from tests.helpers import free_port, wait_for_port
+
     with tempfile.TemporaryDirectory() as tmp:
-        web = Stack(ports=Ports(free_port(), free_port(), free_port()), log_dir=Path(tmp),
-                    extra_env={"TRYGG_STATE_DIR": tmp})
+        web = Stack(
+            ports=Ports(free_port(), free_port(), free_port()),
+            log_dir=Path(tmp),
+            extra_env={"TRYGG_STATE_DIR": tmp},
+        )
         web.start_one("web")
         try:
             wait_for_port(web.ports.web)
@@ -43,13 +49,16 @@ def main() -> None:
                 browser.close()
         finally:
             web.stop()
-    table = "\n".join([
-        "| widget.js + widget.css | raw | gzip -9 | time to interactive (median of 10 cold loads) |",
-        "|---|---:|---:|---:|",
-        f"| two files, no framework, no third-party request | {raw / 1024:.1f} KB | {packed / 1024:.1f} KB | "
-        f"{statistics.median(times):.0f} ms (max {max(times):.0f} ms) |",
-    ])
+    table = "\n".join(
+        [
+            "| widget.js + widget.css | raw | gzip -9 | time to interactive (median of 10 cold loads) |",
+            "|---|---:|---:|---:|",
+            f"| two files, no framework, no third-party request | {raw / 1024:.1f} KB | {packed / 1024:.1f} KB | "
+            f"{statistics.median(times):.0f} ms (max {max(times):.0f} ms) |",
+        ]
+    )
     from bench_doc import publish
+
     publish("widget", table, write="--write" in sys.argv)
 
 

@@ -4,6 +4,7 @@ The Swedish texts in domain.yml are the msgids, so the Swedish translation of a 
 the msgid itself; an editor should not have to copy it by hand (and an empty entry would show
 as "missing" on the answers page). Entries an editor already wrote are left alone.
 """
+
 import sys
 from pathlib import Path
 

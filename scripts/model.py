@@ -3,6 +3,7 @@
 Inputs: config.yml, domain.yml, everything under data/, and the custom NLU component's code.
 ``python scripts/model.py check`` prints whether a retrain is due; ``train`` retrains if so.
 """
+
 import os
 import subprocess
 import sys
@@ -49,9 +50,25 @@ def train(root: Path = ROOT, model: Path = MODEL) -> None:
     with tempfile.TemporaryDirectory(dir=model.parent, prefix=".training-") as out:
         name = model.name.replace(".tar.gz", "")
         subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "--fixed-model-name", name, "--out", out,
-             "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
-            cwd=root, check=True, env={**os.environ, "PYTHONPATH": str(root)},
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "train",
+                "--fixed-model-name",
+                name,
+                "--out",
+                out,
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data",
+            ],
+            cwd=root,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(root)},
         )
         os.replace(Path(out) / model.name, model)
     print(f"==> Trained in {time.monotonic() - started:.0f} s")

@@ -3,6 +3,7 @@
 Used by ``make run`` (``python scripts/stack.py``) and by the tests (``Stack`` in conftest),
 so the way the system is started is the same everywhere.
 """
+
 import fcntl
 import os
 import signal
@@ -37,6 +38,7 @@ def default_rasa_workers() -> int:
 
 def _port_or_free(preferred: int) -> int:
     import socket
+
     for port in (preferred, 0):
         with socket.socket() as s:
             try:
@@ -50,7 +52,7 @@ def _port_or_free(preferred: int) -> int:
 @dataclass
 class Stack:
     ports: Ports = field(default_factory=Ports)
-    log_dir: Optional[Path] = None          # where each process's output goes (None: inherit)
+    log_dir: Optional[Path] = None  # where each process's output goes (None: inherit)
     extra_env: Dict[str, str] = field(default_factory=dict)
     # Set to "redis://host:port/db" to share trackers and locks in Redis (endpoints-redis.yml).
     redis_url: Optional[str] = None
@@ -61,11 +63,13 @@ class Stack:
 
     def __post_init__(self) -> None:
         while len(self.ports.more_rasa) < self.rasa_workers - 1:
-            self.ports.more_rasa.append(_port_or_free(self.ports.rasa + len(self.ports.more_rasa) + 1))
+            self.ports.more_rasa.append(
+                _port_or_free(self.ports.rasa + len(self.ports.more_rasa) + 1)
+            )
 
     def rasa_ports(self) -> Dict[str, int]:
         """Process name → port of each Rasa worker: rasa, rasa-2, ..."""
-        ports = [self.ports.rasa] + self.ports.more_rasa[:self.rasa_workers - 1]
+        ports = [self.ports.rasa] + self.ports.more_rasa[: self.rasa_workers - 1]
         return {("rasa" if i == 0 else f"rasa-{i + 1}"): port for i, port in enumerate(ports)}
 
     def env(self) -> Dict[str, str]:
@@ -80,7 +84,9 @@ class Stack:
             "TF_INTER_OP_PARALLELISM_THREADS": "1",
             "TRYGG_ACTION_ENDPOINT": f"http://127.0.0.1:{self.ports.actions}/webhook",
             "TRYGG_NLG_ENDPOINT": f"http://127.0.0.1:{self.ports.web}/nlg",
-            "TRYGG_RASA_URLS": ",".join(f"http://127.0.0.1:{port}" for port in self.rasa_ports().values()),
+            "TRYGG_RASA_URLS": ",".join(
+                f"http://127.0.0.1:{port}" for port in self.rasa_ports().values()
+            ),
             "TRYGG_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
             "TRYGG_PORT": str(self.ports.web),
             "TRYGG_ACTIONS_PORT": str(self.ports.actions),
@@ -95,9 +101,13 @@ class Stack:
         if not self.redis_url:
             return {}
         from urllib.parse import urlparse
+
         parsed = urlparse(self.redis_url)
-        return {"TRYGG_REDIS_HOST": parsed.hostname or "127.0.0.1", "TRYGG_REDIS_PORT": str(parsed.port or 6379),
-                "TRYGG_REDIS_DB": (parsed.path or "/0").lstrip("/") or "0"}
+        return {
+            "TRYGG_REDIS_HOST": parsed.hostname or "127.0.0.1",
+            "TRYGG_REDIS_PORT": str(parsed.port or 6379),
+            "TRYGG_REDIS_DB": (parsed.path or "/0").lstrip("/") or "0",
+        }
 
     def commands(self) -> Dict[str, List[str]]:
         py = sys.executable
@@ -107,15 +117,31 @@ class Stack:
         }
         for name, port in self.rasa_ports().items():
             # No --enable-api: Rasa's HTTP API (/conversations, /model, ...) stays off.
-            commands[name] = [py, "-m", "bot.rasa.run", "run", "--model", str(self.model), "--endpoints",
-                              "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
-                              "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-                              "--port", str(port), "--cors", "[]"]
+            commands[name] = [
+                py,
+                "-m",
+                "bot.rasa.run",
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                "endpoints-redis.yml" if self.redis_url else "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--cors",
+                "[]",
+            ]
         return commands
 
     def start(self, names: Optional[List[str]] = None) -> None:
         # Migrations run once here, before any process uses the database.
-        subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=self.env(), check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=self.env(), check=True
+        )
         for name, command in self.commands().items():
             if names is None or name in names:
                 self.start_one(name, command)
@@ -127,7 +153,11 @@ class Stack:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT if out else None,
+            command,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
         )
 
@@ -188,10 +218,18 @@ class Stack:
         import json
         import uuid
 
-        body = json.dumps({"sender": f"warm-up-{uuid.uuid4()}", "message": "tack",
-                           "metadata": {"trygg_probe": True}}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        body = json.dumps(
+            {
+                "sender": f"warm-up-{uuid.uuid4()}",
+                "message": "tack",
+                "metadata": {"trygg_probe": True},
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             response.read()
 
@@ -218,7 +256,9 @@ class Stack:
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited with code {process.returncode}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports.web}/healthz", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.ports.web}/healthz", timeout=5
+                ) as r:
                     if r.status == 200:
                         return
             except urllib.error.HTTPError as error:
@@ -253,7 +293,7 @@ def claim_run_lock(state: Path, url: str) -> Optional[IO[str]]:
 
 
 def running_at(state: Path) -> Optional[str]:
-    """"<url> <pid>" of the `make run` holding the lock, or None if none runs."""
+    """ "<url> <pid>" of the `make run` holding the lock, or None if none runs."""
     lock = claim_run_lock(state, "")
     if lock is not None:
         lock.close()
@@ -266,10 +306,12 @@ def say_already_running(state: Path) -> bool:
     if running is None:
         return False
     url, _, pid = running.partition(" ")
-    print(f"==> Trygg chatt is already running at {url} (process {pid}); left alone.\n"
-          f"    Open {url}/demo or {url}/console, or stop it with Ctrl-C in its terminal.\n"
-          f"    Changed the training data? `make train`: the running chat switches to the new model\n"
-          f"    one Rasa worker at a time, without going down.")
+    print(
+        f"==> Trygg chatt is already running at {url} (process {pid}); left alone.\n"
+        f"    Open {url}/demo or {url}/console, or stop it with Ctrl-C in its terminal.\n"
+        f"    Changed the training data? `make train`: the running chat switches to the new model\n"
+        f"    one Rasa worker at a time, without going down."
+    )
     return True
 
 
@@ -285,9 +327,15 @@ def main() -> None:
         say_already_running(state_dir)
         sys.exit(0)
     # Local runs get one demo staff account per centre, with fresh passwords printed below.
-    subprocess.run([sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True)
-    subprocess.run([sys.executable, "-m", "bot.console.cli", "demo"], cwd=ROOT, env=stack.env(), check=True)
-    print(f"==> Starting the action server, the web app and {stack.rasa_workers} Rasa worker(s) (Rasa takes about 30 s to load)")
+    subprocess.run(
+        [sys.executable, "-m", "bot.storage.migrate"], cwd=ROOT, env=stack.env(), check=True
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot.console.cli", "demo"], cwd=ROOT, env=stack.env(), check=True
+    )
+    print(
+        f"==> Starting the action server, the web app and {stack.rasa_workers} Rasa worker(s) (Rasa takes about 30 s to load)"
+    )
     stack.start()
 
     def shutdown(*_args) -> None:
@@ -303,13 +351,16 @@ def main() -> None:
         print(f"ERROR: {error}")
         stack.stop()
         sys.exit(1)
-    print(f"""
+    print(
+        f"""
 ==> Trygg chatt is running. Press Ctrl-C to stop.
     Demo page (widget):  {web}/demo
     Staff console:       {web}/console
     Health:              {web}/healthz
     Chat API:            POST {web}/api/chat   (docs/api.md)
-""", flush=True)
+""",
+        flush=True,
+    )
     model = stack.model_version()
     while True:
         if stack.model_version() != model:
@@ -330,7 +381,9 @@ def main() -> None:
             sys.exit(0)
         for name, process in stack.processes.items():
             if process.poll() is not None:
-                print(f"ERROR: {name} stopped (exit code {process.returncode}); stopping the others")
+                print(
+                    f"ERROR: {name} stopped (exit code {process.returncode}); stopping the others"
+                )
                 stack.stop()
                 sys.exit(1)
         time.sleep(1)

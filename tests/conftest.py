@@ -4,6 +4,7 @@ The stack is started once per test session on free loopback ports with logs in a
 exactly as ``make run`` starts it (scripts/stack.py). Tests that need only the web app use
 ``web_only`` (Rasa and the action server deliberately absent).
 """
+
 import os
 import shutil
 import sys
@@ -14,12 +15,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Ports, Stack  # noqa: E402
-from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
-from bot.settings import current  # noqa: E402
 
+from bot.settings import current  # noqa: E402
+from tests.helpers import Client, free_port, wait_for_port  # noqa: E402
 
 # Tests talk faster than any resident; the rate limit has its own test.
-GENEROUS_RATE = {"TRYGG_RATE_BURST": "100000", "TRYGG_RATE_PER_SECOND": "100000", "TRYGG_COUNTER_FLUSH_S": "1"}
+GENEROUS_RATE = {
+    "TRYGG_RATE_BURST": "100000",
+    "TRYGG_RATE_PER_SECOND": "100000",
+    "TRYGG_COUNTER_FLUSH_S": "1",
+}
 SITE_ORIGIN = "https://start.stockholm"
 
 
@@ -43,8 +48,11 @@ def content_copies(directory: Path) -> dict:
     """The test stack answers from copies of the catalogs and facts, which editor tests change."""
     shutil.copytree(ROOT / "locales", directory / "locales")
     shutil.copy(ROOT / "bot" / "content" / "facts.yml", directory / "facts.yml")
-    return {"TRYGG_LOCALES_DIR": str(directory / "locales"), "TRYGG_FACTS_FILE": str(directory / "facts.yml"),
-            "TRYGG_SCHEDULE_FILE": str(copy_schedule(directory))}
+    return {
+        "TRYGG_LOCALES_DIR": str(directory / "locales"),
+        "TRYGG_FACTS_FILE": str(directory / "facts.yml"),
+        "TRYGG_SCHEDULE_FILE": str(copy_schedule(directory)),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +65,13 @@ def state_dir(tmp_path_factory) -> Path:
 def stack(tmp_path_factory, state_dir) -> Stack:
     # With `make test`, trackers live in the throwaway Redis so tests can dump them; two Rasa
     # workers, as `make run` starts on two cores.
-    running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                    log_dir=tmp_path_factory.mktemp("stack-logs"),
-                    extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir), **GENEROUS_RATE},
-                    redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"), rasa_workers=2)
+    running = Stack(
+        ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+        log_dir=tmp_path_factory.mktemp("stack-logs"),
+        extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir), **GENEROUS_RATE},
+        redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"),
+        rasa_workers=2,
+    )
     running.start()
     try:
         running.wait_healthy(timeout_s=240)
@@ -87,10 +98,16 @@ def web_only(tmp_path_factory):
     Yields (stack, client, state_dir); the state dir holds its database and secrets.
     """
     state = tmp_path_factory.mktemp("web-only-state")
-    running = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                    log_dir=tmp_path_factory.mktemp("web-only-logs"),
-                    extra_env={"TRYGG_STATE_DIR": str(state), "TRYGG_SCHEDULE_FILE": str(copy_schedule(state)),
-                               "TRYGG_SITE_ORIGIN": SITE_ORIGIN, **GENEROUS_RATE})
+    running = Stack(
+        ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+        log_dir=tmp_path_factory.mktemp("web-only-logs"),
+        extra_env={
+            "TRYGG_STATE_DIR": str(state),
+            "TRYGG_SCHEDULE_FILE": str(copy_schedule(state)),
+            "TRYGG_SITE_ORIGIN": SITE_ORIGIN,
+            **GENEROUS_RATE,
+        },
+    )
     running.start(["web"])
     # The web app warms its language and danger detectors before it listens: seconds alone, far
     # more on a machine busy with the rest of the suite.

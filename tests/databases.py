@@ -2,6 +2,7 @@
 
 In CI (TRYGG_TEST_REQUIRE_ALL=1) a missing PostgreSQL is a failure, never a skip.
 """
+
 import os
 import uuid
 
@@ -28,7 +29,9 @@ def fresh_database_url(kind: str, tmp_path) -> str:
         if not dsn:
             pytest.fail("TRYGG_TEST_PG_DSN is not set: run the tests with `make test`")
         name = "t_" + uuid.uuid4().hex[:12]
-        with engine_for(dsn).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with (
+            engine_for(dsn).connect().execution_options(isolation_level="AUTOCOMMIT") as connection
+        ):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = dsn.rsplit("/", 1)[0] + "/" + name
     upgrade(url)

@@ -1,4 +1,5 @@
 """Helpers shared by the tests: an HTTP client that speaks the Rasa REST contract, ports."""
+
 import json
 import socket
 import time
@@ -20,19 +21,34 @@ class Client:
     def __init__(self, base: str) -> None:
         self.base = base
 
-    def request(self, method: str, path: str, body: Any = None, raw: Optional[bytes] = None,
-                headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any, Dict[str, str]]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        raw: Optional[bytes] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Tuple[int, Any, Dict[str, str]]:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json", **(headers or {})})
+        request = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, _decode(response.read()), dict(response.headers)
         except urllib.error.HTTPError as error:
             return error.code, _decode(error.read()), dict(error.headers)
 
-    def say(self, message: str, sender: Optional[str] = None, language: Optional[str] = None,
-            path: str = "/api/chat") -> List[Dict[str, Any]]:
+    def say(
+        self,
+        message: str,
+        sender: Optional[str] = None,
+        language: Optional[str] = None,
+        path: str = "/api/chat",
+    ) -> List[Dict[str, Any]]:
         body: Dict[str, Any] = {"sender": sender or str(uuid.uuid4()), "message": message}
         if language:
             body["metadata"] = {"language": language}

@@ -12,10 +12,12 @@ Security: session cookie (HttpOnly, Secure, SameSite=Strict) pointing at a serve
 a CSRF token on every state change; login rate limiting with one generic error; pages that show
 a number are never cached (app-wide ``Cache-Control: no-store``); the strict CSP of the app.
 """
+
 from sanic import Blueprint
 
 from bot.console import accounts, callbacks, pages, reports, schedule, session
 
-bp = Blueprint.group(callbacks.bp, session.bp, accounts.bp, schedule.bp, reports.bp, pages.bp,
-                     url_prefix="/console")
+bp = Blueprint.group(
+    callbacks.bp, session.bp, accounts.bp, schedule.bp, reports.bp, pages.bp, url_prefix="/console"
+)
 pages.install_error_pages(bp)

@@ -1,5 +1,6 @@
 """Admins: staff accounts (create, stop, restart, new one-time password). One-time passwords
 are shown once, on the page that made them. From the command line: bot/console/cli.py."""
+
 import re
 
 from sanic import Blueprint
@@ -16,12 +17,23 @@ from bot.storage import staff as staff_repo
 from bot.storage.staff import StaffMember
 
 bp = Blueprint("console_accounts")
-EVENTS = {"deactivate": "staff_deactivated", "activate": "staff_activated", "password": "staff_password_reset"}
+EVENTS = {
+    "deactivate": "staff_deactivated",
+    "activate": "staff_activated",
+    "password": "staff_password_reset",
+}
 
 
 def _accounts_page(member: StaffMember, accounts, **shown) -> HTTPResponse:
-    return page("staff.html", member, accounts=accounts, centres=centres(), roles=staff_repo.ROLES,
-                role_labels=ROLE_LABELS, **shown)
+    return page(
+        "staff.html",
+        member,
+        accounts=accounts,
+        centres=centres(),
+        roles=staff_repo.ROLES,
+        role_labels=ROLE_LABELS,
+        **shown,
+    )
 
 
 @bp.get("/staff")
@@ -38,13 +50,25 @@ async def staff_page(request: Request, member: StaffMember) -> HTTPResponse:
 async def staff_create(request: Request, member: StaffMember) -> HTTPResponse:
     """Create an account; its one-time password is shown once, here."""
     form = request.form
-    username, centre, role = form.get("username", "").strip()[:64], form.get("centre", ""), form.get("role", "")
-    if not re.fullmatch(r"[a-z0-9._-]{3,64}", username) or centre not in centres() or role not in staff_repo.ROLES:
-        raise ConsoleError(400, "Användarnamn (3–64 tecken a–z, 0–9, . _ -), mottagning och roll måste anges.")
+    username, centre, role = (
+        form.get("username", "").strip()[:64],
+        form.get("centre", ""),
+        form.get("role", ""),
+    )
+    if (
+        not re.fullmatch(r"[a-z0-9._-]{3,64}", username)
+        or centre not in centres()
+        or role not in staff_repo.ROLES
+    ):
+        raise ConsoleError(
+            400, "Användarnamn (3–64 tecken a–z, 0–9, . _ -), mottagning och roll måste anges."
+        )
     try:
         with unit_of_work(request) as session:
             password = staff_repo.create_account(session, username, centre, role)
-            audit.record(session, member, "staff_created", username=username, role=role, centre=centre)
+            audit.record(
+                session, member, "staff_created", username=username, role=role, centre=centre
+            )
             accounts = staff_repo.accounts(session)
     except IntegrityError:
         raise ConsoleError(409, "Det användarnamnet finns redan.")
@@ -53,7 +77,9 @@ async def staff_create(request: Request, member: StaffMember) -> HTTPResponse:
 
 @bp.post("/staff/<username:str>/<change:(deactivate|activate|password)>")
 @requires_staff("admin")
-async def staff_change(request: Request, member: StaffMember, username: str, change: str) -> HTTPResponse:
+async def staff_change(
+    request: Request, member: StaffMember, username: str, change: str
+) -> HTTPResponse:
     """Stop or restart an account, or give it a new one-time password (shown once)."""
     if change == "deactivate" and username == member.username:
         raise ConsoleError(400, "Du kan inte stänga av ditt eget konto.")

@@ -2,6 +2,7 @@
 
 Isolation between centres is enforced in bot/storage/callbacks.py on every booking access.
 """
+
 from datetime import datetime
 
 from sanic import Blueprint
@@ -31,8 +32,15 @@ async def index(request: Request) -> HTTPResponse:
     require_setup_done(request, member)
     with unit_of_work(request) as session:
         rows = callbacks_repo.callback_list(session, member, as_utc(start_of_today()))
-    return page("list.html", member, rows=rows, centre_name=centres()[member.centre],
-                safe_labels=SAFE_TIME_LABELS, outcomes=OUTCOME_LABELS, claimed=request.args.get("claimed"))
+    return page(
+        "list.html",
+        member,
+        rows=rows,
+        centre_name=centres()[member.centre],
+        safe_labels=SAFE_TIME_LABELS,
+        outcomes=OUTCOME_LABELS,
+        claimed=request.args.get("claimed"),
+    )
 
 
 @bp.post("/bookings/<booking_id:str>/claim")
@@ -49,11 +57,21 @@ async def claim(request: Request, member: StaffMember, booking_id: str) -> HTTPR
 async def reveal(request: Request, member: StaffMember, booking_id: str) -> HTTPResponse:
     """The call screen: the resident's safety answers first, then the number (audited)."""
     with booking_errors(), unit_of_work(request) as session:
-        booking, number = callbacks_repo.reveal_for_call(session, member, booking_id, request.app.ctx.cipher)
-    return page("reveal.html", member, booking=booking, booking_id=booking_id, outcomes=OUTCOME_LABELS,
-                safe_labels=SAFE_TIME_LABELS, language_names=LANGUAGE_NAMES,
-                number=readable_phone_number(number) if number else None, tel=tel_uri(number) if number else None,
-                closing=callbacks_repo.CLOSING_OUTCOMES)
+        booking, number = callbacks_repo.reveal_for_call(
+            session, member, booking_id, request.app.ctx.cipher
+        )
+    return page(
+        "reveal.html",
+        member,
+        booking=booking,
+        booking_id=booking_id,
+        outcomes=OUTCOME_LABELS,
+        safe_labels=SAFE_TIME_LABELS,
+        language_names=LANGUAGE_NAMES,
+        number=readable_phone_number(number) if number else None,
+        tel=tel_uri(number) if number else None,
+        closing=callbacks_repo.CLOSING_OUTCOMES,
+    )
 
 
 @bp.post("/bookings/<booking_id:str>/outcome")
@@ -65,7 +83,9 @@ async def outcome(request: Request, member: StaffMember, booking_id: str) -> HTT
     if chosen not in OUTCOME_LABELS:
         raise ConsoleError(400, "Välj ett utfall i listan.")
     with booking_errors(), unit_of_work(request) as session:
-        callbacks_repo.record_outcome(session, member, booking_id, chosen, close=request.form.get("after") != "keep")
+        callbacks_repo.record_outcome(
+            session, member, booking_id, chosen, close=request.form.get("after") != "keep"
+        )
     return redirect(f"/console/handled?saved={booking_id}")
 
 
@@ -76,8 +96,14 @@ async def handled_page(request: Request, member: StaffMember) -> HTTPResponse:
     with unit_of_work(request) as session:
         rows = callbacks_repo.handled_since(session, member, as_utc(start_of_today()))
     saved = next((row for row in rows if row.id == request.args.get("saved")), None)
-    return page("handled.html", member, rows=rows, saved=saved, outcomes=OUTCOME_LABELS,
-                centre_name=centres()[member.centre])
+    return page(
+        "handled.html",
+        member,
+        rows=rows,
+        saved=saved,
+        outcomes=OUTCOME_LABELS,
+        centre_name=centres()[member.centre],
+    )
 
 
 def start_of_today() -> datetime:

@@ -5,6 +5,7 @@
 
 Centres: rvc_vasterort, rvc_innerstan, rvc_vastra_soderort, rvc_sodra_soderort. Roles: staff, lead, admin.
 """
+
 import secrets
 import sys
 

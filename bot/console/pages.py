@@ -3,6 +3,7 @@
 Every page is server-rendered from bot/templates/console with autoescaping; the app-wide
 headers (bot/app.py) keep pages that show a number out of every cache.
 """
+
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -19,9 +20,13 @@ from bot.storage.bookings import as_utc
 from bot.storage.db import session_scope
 
 bp = Blueprint("console_pages")
-_templates = Environment(loader=FileSystemLoader(ROOT / "bot" / "templates" / "console"),
-                         autoescape=select_autoescape(["html"]))
-_templates.filters["local"] = lambda moment: as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
+_templates = Environment(
+    loader=FileSystemLoader(ROOT / "bot" / "templates" / "console"),
+    autoescape=select_autoescape(["html"]),
+)
+_templates.filters["local"] = lambda moment: (
+    as_utc(moment).astimezone(load_schedule().zone).strftime("%Y-%m-%d %H:%M")
+)
 
 
 class ConsoleError(Exception):
@@ -67,7 +72,9 @@ def unit_of_work(request: Request) -> Iterator[Session]:
         yield session
 
 
-def set_cookie(request: Request, response: HTTPResponse, name: str, value: str, max_age: int) -> None:
+def set_cookie(
+    request: Request, response: HTTPResponse, name: str, value: str, max_age: int
+) -> None:
     response.cookies[name] = value
     cookie = response.cookies[name]
     cookie["httponly"] = True
@@ -85,7 +92,9 @@ def booking_errors() -> Iterator[None]:
     except callbacks.NotAllowed:
         raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.")
     except callbacks.ClaimedByOther as error:
-        raise ConsoleError(409, f"Bokningen hanteras av {error.holder or 'ingen'}. Du kan inte ändra den.")
+        raise ConsoleError(
+            409, f"Bokningen hanteras av {error.holder or 'ingen'}. Du kan inte ändra den."
+        )
 
 
 @bp.get("/static/console.css")

@@ -1,5 +1,6 @@
 """What the console shows about the service: the audit log, every answer in six languages, and
 the follow-up statistics (charts, table, CSV; small cells hidden)."""
+
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -9,9 +10,9 @@ from bot.console.guard import requires_staff
 from bot.console.pages import page, unit_of_work
 from bot.console_labels import LANGUAGE_NAMES
 from bot.places import centres
-from bot.vocabulary import LANGUAGES
 from bot.storage import audit, statistics
 from bot.storage.staff import StaffMember
+from bot.vocabulary import LANGUAGES
 
 bp = Blueprint("console_reports")
 
@@ -31,8 +32,15 @@ async def answers_page(request: Request, member: StaffMember) -> HTTPResponse:
     content = request.app.ctx.content
     rows = content.translation_table()
     gaps = sum(1 for row in rows for cell in row["cells"] if cell["state"] != "ok")
-    return page("answers.html", member, rows=rows, languages=LANGUAGES, language_names=LANGUAGE_NAMES, gaps=gaps,
-                refused=content.refused())
+    return page(
+        "answers.html",
+        member,
+        rows=rows,
+        languages=LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        gaps=gaps,
+        refused=content.refused(),
+    )
 
 
 @bp.get("/stats")
@@ -42,8 +50,15 @@ async def stats_page(request: Request, member: StaffMember) -> HTTPResponse:
     kind = _period_kind(request)
     with unit_of_work(request) as session:
         table = followup_report.build(session, kind)
-    return page("stats.html", member, table=table, kind=kind, period_word=followup_report.PERIOD_WORDS[kind],
-                charts=followup_report.bar_charts(table, kind), shown=statistics.shown)
+    return page(
+        "stats.html",
+        member,
+        table=table,
+        kind=kind,
+        period_word=followup_report.PERIOD_WORDS[kind],
+        charts=followup_report.bar_charts(table, kind),
+        shown=statistics.shown,
+    )
 
 
 @bp.get("/stats.csv")
@@ -53,8 +68,11 @@ async def stats_csv(request: Request, member: StaffMember) -> HTTPResponse:
     kind = _period_kind(request)
     with unit_of_work(request) as session:
         body = followup_report.to_csv(followup_report.build(session, kind))
-    return HTTPResponse(body, content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="trygg-chatt-{kind}.csv"'})
+    return HTTPResponse(
+        body,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="trygg-chatt-{kind}.csv"'},
+    )
 
 
 def _period_kind(request: Request) -> str:

@@ -3,6 +3,7 @@
 A mistake re-shows the form as typed, each problem beside its field (bot/schedule.py
 ``schedule_problems``), with focus on the first one in page order.
 """
+
 import re
 from typing import Optional
 
@@ -19,7 +20,9 @@ from bot.storage.staff import StaffMember
 
 bp = Blueprint("console_schedule")
 # The form's fields in page order (the first one with a problem gets the focus).
-SCHEDULE_FIELDS = ["slot_minutes", "capacity"] + [f"hours_{day}" for day in WEEKDAYS] + ["closed_dates"]
+SCHEDULE_FIELDS = (
+    ["slot_minutes", "capacity"] + [f"hours_{day}" for day in WEEKDAYS] + ["closed_dates"]
+)
 
 
 @bp.get("/schedule")
@@ -32,32 +35,57 @@ async def schedule_page(request: Request, member: StaffMember) -> HTTPResponse:
 @requires_staff("lead")
 async def schedule_save(request: Request, member: StaffMember) -> HTTPResponse:
     form = request.form
-    hours = {day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()] for day in WEEKDAYS}
+    hours = {
+        day: [p.strip() for p in form.get(f"hours_{day}", "").split(",") if p.strip()]
+        for day in WEEKDAYS
+    }
     closed = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
-    slot_minutes, capacity = _whole_number(form.get("slot_minutes", "")), _whole_number(form.get("capacity", ""))
+    slot_minutes, capacity = (
+        _whole_number(form.get("slot_minutes", "")),
+        _whole_number(form.get("capacity", "")),
+    )
     try:
-        save_centre_schedule(member.centre, slot_minutes=slot_minutes, capacity=capacity, hours=hours,
-                             closed_dates=closed)
+        save_centre_schedule(
+            member.centre,
+            slot_minutes=slot_minutes,
+            capacity=capacity,
+            hours=hours,
+            closed_dates=closed,
+        )
     except ScheduleError as error:
         typed = {field: form.get(field, "") for field in SCHEDULE_FIELDS}
         return _schedule_form(member, typed=typed, problems=error.problems, status=400)
     with unit_of_work(request) as session:
-        audit.record(session, member, "schedule_change", slot_minutes=slot_minutes, capacity=capacity)
+        audit.record(
+            session, member, "schedule_change", slot_minutes=slot_minutes, capacity=capacity
+        )
     return redirect("/console/schedule?saved=1")
 
 
-def _schedule_form(member: StaffMember, typed=None, problems=None, saved: bool = False,
-                   status: int = 200) -> HTTPResponse:
+def _schedule_form(
+    member: StaffMember, typed=None, problems=None, saved: bool = False, status: int = 200
+) -> HTTPResponse:
     schedule = load_schedule()
     plan = schedule.centres[member.centre]
-    current = {"slot_minutes": str(plan.slot_minutes), "capacity": str(plan.capacity),
-               **{f"hours_{day}": ", ".join(plan.hours.get(day, [])) for day in WEEKDAYS},
-               "closed_dates": ", ".join(str(day) for day in sorted(plan.closed_dates))}
+    current = {
+        "slot_minutes": str(plan.slot_minutes),
+        "capacity": str(plan.capacity),
+        **{f"hours_{day}": ", ".join(plan.hours.get(day, [])) for day in WEEKDAYS},
+        "closed_dates": ", ".join(str(day) for day in sorted(plan.closed_dates)),
+    }
     problems = problems or {}
     first_problem = next((field for field in SCHEDULE_FIELDS if field in problems), None)
-    return page("schedule.html", member, status=status, values=typed or current, problems=problems,
-                first_problem=first_problem, saved=saved, centre_name=centres()[member.centre],
-                city_closed=sorted(schedule.closed_dates))
+    return page(
+        "schedule.html",
+        member,
+        status=status,
+        values=typed or current,
+        problems=problems,
+        first_problem=first_problem,
+        saved=saved,
+        centre_name=centres()[member.centre],
+        city_closed=sorted(schedule.closed_dates),
+    )
 
 
 def _whole_number(text: str) -> Optional[int]:

@@ -3,6 +3,7 @@
 Login: a CSRF token in its own cookie, one generic error for every wrong part, and a limit on
 failures per username.
 """
+
 import logging
 import re
 import secrets
@@ -45,8 +46,9 @@ async def login(request: Request) -> HTTPResponse:
         logger.warning("console login rate limited")
         return login_page(request, "För många försök. Vänta en stund och försök igen.", status=429)
     with unit_of_work(request) as session:
-        member = staff_repo.verify_login(session, username, password, form.get("code", "")[:20],
-                                         request.app.ctx.staff_cipher)
+        member = staff_repo.verify_login(
+            session, username, password, form.get("code", "")[:20], request.app.ctx.staff_cipher
+        )
         token = staff_repo.start_session(session, member) if member else None
     if member is None:
         _failures[username].append(time.monotonic())
@@ -56,7 +58,9 @@ async def login(request: Request) -> HTTPResponse:
     _failures.pop(username, None)
     logger.info("console login")
     response = redirect("/console/")
-    set_cookie(request, response, COOKIE, token, max_age=int(staff_repo.SESSION_LIFETIME.total_seconds()))
+    set_cookie(
+        request, response, COOKIE, token, max_age=int(staff_repo.SESSION_LIFETIME.total_seconds())
+    )
     return response
 
 
@@ -85,8 +89,14 @@ async def password_change(request: Request, member: staff_repo.StaffMember) -> H
     form = request.form
     try:
         with unit_of_work(request) as session:
-            staff_repo.change_own_password(session, member, form.get("current", "")[:200], form.get("new", "")[:200],
-                                           form.get("repeat", "")[:200], keep_session=request.cookies.get(COOKIE, ""))
+            staff_repo.change_own_password(
+                session,
+                member,
+                form.get("current", "")[:200],
+                form.get("new", "")[:200],
+                form.get("repeat", "")[:200],
+                keep_session=request.cookies.get(COOKIE, ""),
+            )
             audit.record(session, member, "password_changed")
     except staff_repo.PasswordRefused as refused:
         return page("password.html", member, status=400, error=str(refused))
@@ -108,10 +118,16 @@ async def second_step_on(request: Request, member: staff_repo.StaffMember) -> HT
     if member.has_second_step or not re.fullmatch(r"[A-Z2-7]{32}", secret):
         raise ConsoleError(400, "Formuläret var ogiltigt. Ladda om sidan och försök igen.")
     with unit_of_work(request) as session:
-        if not staff_repo.enable_second_step(session, member, secret, request.form.get("code", "")[:20],
-                                             request.app.ctx.staff_cipher):
-            return _second_step_page(request, member, secret=secret, status=400,
-                                     error="Koden stämmer inte. Skriv in koden som appen visar just nu.")
+        if not staff_repo.enable_second_step(
+            session, member, secret, request.form.get("code", "")[:20], request.app.ctx.staff_cipher
+        ):
+            return _second_step_page(
+                request,
+                member,
+                secret=secret,
+                status=400,
+                error="Koden stämmer inte. Skriv in koden som appen visar just nu.",
+            )
         audit.record(session, member, "second_step_on")
     return redirect("/console/")
 
@@ -120,18 +136,28 @@ async def second_step_on(request: Request, member: staff_repo.StaffMember) -> HT
 @requires_staff(open_before=BEFORE_SECOND_STEP)
 async def second_step_off(request: Request, member: staff_repo.StaffMember) -> HTTPResponse:
     with unit_of_work(request) as session:
-        if not staff_repo.disable_second_step(session, member, request.form.get("password", "")[:200]):
+        if not staff_repo.disable_second_step(
+            session, member, request.form.get("password", "")[:200]
+        ):
             return _second_step_page(request, member, status=400, error="Lösenordet stämmer inte.")
         audit.record(session, member, "second_step_off")
     return redirect("/console/2fa")
 
 
-def _second_step_page(request: Request, member, secret: str = "", status: int = 200, error: str = "") -> HTTPResponse:
+def _second_step_page(
+    request: Request, member, secret: str = "", status: int = 200, error: str = ""
+) -> HTTPResponse:
     secret = secret or totp.new_secret()
-    return page("second_step.html", member, status=status, error=error, secret=secret,
-                grouped=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-                uri=totp.provisioning_uri(secret, member.username),
-                required=request.app.ctx.settings.console_require_second_step)
+    return page(
+        "second_step.html",
+        member,
+        status=status,
+        error=error,
+        secret=secret,
+        grouped=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        uri=totp.provisioning_uri(secret, member.username),
+        required=request.app.ctx.settings.console_require_second_step,
+    )
 
 
 def _too_many_failures(username: str) -> bool:

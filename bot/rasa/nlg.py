@@ -8,7 +8,8 @@ size however long the conversation grows. Configured in endpoints.yml:
 ``nlg: {type: bot.rasa.nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
 (``{"response", "id", "arguments", "tracker", "channel"}``); only ``tracker`` is shorter.
 """
-from typing import Any, Dict, Optional, Text
+
+from typing import Any, Dict, Optional
 
 from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -24,22 +25,28 @@ class CompactCallbackNLG(CallbackNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Optional[Domain] = None) -> None:
         super().__init__(endpoint_config=endpoint_config)
 
-    async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
-                       **kwargs: Any) -> Dict[Text, Any]:
+    async def generate(
+        self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
+    ) -> Dict[str, Any]:
         kwargs.pop("domain_responses", None)
-        body = {"response": utter_action, "id": None, "arguments": kwargs,
-                "tracker": compact_tracker(tracker), "channel": {"name": output_channel}}
+        body = {
+            "response": utter_action,
+            "id": None,
+            "arguments": kwargs,
+            "tracker": compact_tracker(tracker),
+            "channel": {"name": output_channel},
+        }
         response = await self.nlg_endpoint.request(method="post", json=body, timeout=TIMEOUT_S)
         if isinstance(response, dict) and self.validate_response(response):
             return response
         raise RasaException("NLG web endpoint returned an invalid response.")
 
 
-def compact_tracker(tracker: DialogueStateTracker) -> Dict[Text, Any]:
+def compact_tracker(tracker: DialogueStateTracker) -> Dict[str, Any]:
     """sender id, slots and the user messages that decide the language (bot/language.py): the
     last typed ones, and the latest explicit language request and language pick however long
     ago they were (a booking by buttons is a dozen messages, and must not forget "in English")."""
-    kept: Dict[int, Dict[Text, Any]] = {}
+    kept: Dict[int, Dict[str, Any]] = {}
     typed = 0
     request_seen = pick_seen = False
     events = tracker.events
@@ -51,11 +58,18 @@ def compact_tracker(tracker: DialogueStateTracker) -> Dict[Text, Any]:
         is_request = (event.intent or {}).get("name") == "switch_language" and not request_seen
         is_pick = bool((event.metadata or {}).get("language")) and not pick_seen
         if (is_typed and typed < RECENT_USER_MESSAGES) or is_request or is_pick:
-            kept[index] = {"event": "user", "text": event.text, "parse_data": event.parse_data,
-                           "metadata": event.metadata}
+            kept[index] = {
+                "event": "user",
+                "text": event.text,
+                "parse_data": event.parse_data,
+                "metadata": event.metadata,
+            }
         typed += is_typed
         request_seen, pick_seen = request_seen or is_request, pick_seen or is_pick
         if typed >= RECENT_USER_MESSAGES and request_seen and pick_seen:
             break
-    return {"sender_id": tracker.sender_id, "slots": tracker.current_slot_values(),
-            "events": [kept[i] for i in sorted(kept)]}
+    return {
+        "sender_id": tracker.sender_id,
+        "slots": tracker.current_slot_values(),
+        "events": [kept[i] for i in sorted(kept)],
+    }

@@ -5,6 +5,7 @@ needs, so a low-confidence or wrong classification can never keep a resident in 
 112. Inside a form the intent makes the form reject the message (domain.yml's
 ``not_intent``), and data/rules/forms.yml gives 112 first.
 """
+
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe

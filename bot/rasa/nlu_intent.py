@@ -1,4 +1,5 @@
 """What our NLU components share: one way to replace the classifier's intent."""
+
 from typing import Any, Dict
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -11,15 +12,22 @@ class IntentOverride(GraphComponent):
     """A component without training or state that may replace a message's intent in ``process``."""
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "IntentOverride":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "IntentOverride":
         return cls()
 
 
 def force_intent(message: Message, name: str) -> None:
     """Make ``name`` the message's intent, with confidence 1, first in the ranking."""
     forced = {"name": name, "confidence": 1.0}
-    ranking = [forced] + [r for r in message.get("intent_ranking", []) or [] if r.get("name") != name]
+    ranking = [forced] + [
+        r for r in message.get("intent_ranking", []) or [] if r.get("name") != name
+    ]
     message.set("intent", forced, add_to_output=True)
     message.set("intent_ranking", ranking, add_to_output=True)
 

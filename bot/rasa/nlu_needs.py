@@ -8,18 +8,28 @@
   topic such as "RVC's phone number", which would interrupt the booking form.
 Danger (bot.rasa.nlu_danger) runs after both and wins over them.
 """
+
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.needs import need_of, outranks
-from bot.rasa.nlu_intent import IntentOverride, force_intent, typed_text
 from bot.phone import TOKEN_PATTERN
+from bot.rasa.nlu_intent import IntentOverride, force_intent, typed_text
 
 # Intents a need never replaces: a stop, an answer to a form, an explicit request.
-KEEP = {"acute_danger", "stop", "choose", "feedback", "improvement", "inform_phone", "switch_language",
-        "cancel_booking", "book_callback"}
+KEEP = {
+    "acute_danger",
+    "stop",
+    "choose",
+    "feedback",
+    "improvement",
+    "inform_phone",
+    "switch_language",
+    "cancel_booking",
+    "book_callback",
+}
 
 
 def _intent(message: Message) -> str:

@@ -26,9 +26,10 @@ Everything else is ``rasa`` unchanged (``python -m bot.rasa.run run --model ...`
 and tests/unit/test_rasa_run.py checks that the replaced methods still exist and still reject
 what Rasa rejects, so an upgrade that moves them fails loudly.
 """
+
 import asyncio
 import sys
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Type
 
 import aiohttp
 from jsonschema import Draft202012Validator, ValidationError
@@ -45,19 +46,21 @@ ACTION_RESPONSE = Draft202012Validator(RemoteAction.action_response_format_spec(
 NLG_RESPONSE = Draft202012Validator(nlg_response_format_spec())
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     """RemoteAction._validate_action_result with the schema compiled once (same errors)."""
     try:
         ACTION_RESPONSE.validate(result)
         return True
     except ValidationError as error:
-        error.message += (". Failed to validate Action server response from API, make sure your response "
-                          f"from the Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            f"from the Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise error
 
 
-def validate_nlg_response(content: Optional[Dict[Text, Any]]) -> bool:
+def validate_nlg_response(content: Optional[Dict[str, Any]]) -> bool:
     """CallbackNaturalLanguageGenerator.validate_response with the schema compiled once."""
     if content is None or content == "":
         return True  # the endpoint chose not to answer
@@ -65,8 +68,10 @@ def validate_nlg_response(content: Optional[Dict[Text, Any]]) -> bool:
         NLG_RESPONSE.validate(content)
         return True
     except ValidationError as error:
-        raise RasaException(f"{error.message}. Failed to validate NLG response from API, make sure your "
-                            "response from the NLG endpoint is valid.")
+        raise RasaException(
+            f"{error.message}. Failed to validate NLG response from API, make sure your "
+            "response from the NLG endpoint is valid."
+        )
 
 
 # Below the 5 s after which Sanic (web app, action server) closes an idle connection, so the
@@ -88,10 +93,15 @@ class SharedSession:
         if session is None or session.closed:
             auth = None
             if self.endpoint.basic_auth:
-                auth = aiohttp.BasicAuth(self.endpoint.basic_auth["username"], self.endpoint.basic_auth["password"])
+                auth = aiohttp.BasicAuth(
+                    self.endpoint.basic_auth["username"], self.endpoint.basic_auth["password"]
+                )
             session = aiohttp.ClientSession(
-                headers=self.endpoint.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(limit=32, keepalive_timeout=KEEPALIVE_S))
+                headers=self.endpoint.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(limit=32, keepalive_timeout=KEEPALIVE_S),
+            )
             sessions[loop] = session
         return session
 
@@ -99,15 +109,19 @@ class SharedSession:
         return None
 
 
-async def utter_responses(responses: List[Dict[Text, Any]], output_channel: Any, nlg: Any,
-                          tracker: Any) -> List[BotUttered]:
+async def utter_responses(
+    responses: List[Dict[str, Any]], output_channel: Any, nlg: Any, tracker: Any
+) -> List[BotUttered]:
     """RemoteAction._utter_responses with the NLG calls made together; bubbles keep their order,
     and the first failure (in that order) is raised as before."""
     names = [response.pop("response", None) for response in responses]
     drafts = await asyncio.gather(
-        *(nlg.generate(name, tracker, output_channel.name(), **response) if name else _no_draft()
-          for name, response in zip(names, responses)),
-        return_exceptions=True)
+        *(
+            nlg.generate(name, tracker, output_channel.name(), **response) if name else _no_draft()
+            for name, response in zip(names, responses)
+        ),
+        return_exceptions=True,
+    )
     for draft in drafts:
         if isinstance(draft, BaseException):
             raise draft
@@ -128,15 +142,17 @@ async def utter_responses(responses: List[Dict[Text, Any]], output_channel: Any,
     return bot_messages
 
 
-async def _no_draft() -> Dict[Text, Any]:
+async def _no_draft() -> Dict[str, Any]:
     return {}
 
 
 RASA_RESOLVE_BY_TYPE = Event.resolve_by_type
-EVENT_CLASSES: Dict[Text, Type[Event]] = {}
+EVENT_CLASSES: Dict[str, Type[Event]] = {}
 
 
-def resolve_event_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_event_type(
+    type_name: str, default: Optional[Type[Event]] = None
+) -> Optional[Type[Event]]:
     """Event.resolve_by_type, remembering each class found (Rasa walks every subclass each time)."""
     found = EVENT_CLASSES.get(type_name)
     if found is None:
@@ -159,11 +175,18 @@ def predict_with_traced_graph(rasa_predict):
             outputs = rasa_predict(self, batch_in)  # traces the graph on the first call
             if self._tf_predict_step is not None and not self._run_eagerly:
                 graph = self._tf_predict_step.get_concrete_function()
-                self.__dict__["_trygg_traced"] = (graph, tf.nest.flatten(graph.structured_input_signature))
+                self.__dict__["_trygg_traced"] = (
+                    graph,
+                    tf.nest.flatten(graph.structured_input_signature),
+                )
             return outputs
         graph, specs = traced
-        tensors = [tf.convert_to_tensor(value, dtype=spec.dtype) for value, spec in zip(batch_in, specs)]
-        outputs = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, graph.captured_inputs))
+        tensors = [
+            tf.convert_to_tensor(value, dtype=spec.dtype) for value, spec in zip(batch_in, specs)
+        ]
+        outputs = tf_utils.sync_to_numpy_or_python_type(
+            graph._call_flat(tensors, graph.captured_inputs)
+        )
         if DIAGNOSTIC_DATA in outputs:
             outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
         return outputs
@@ -188,6 +211,7 @@ def main() -> None:
     install()
     private_logging.install()
     from rasa.__main__ import main as rasa_main
+
     sys.argv[0] = "rasa"
     rasa_main()
 

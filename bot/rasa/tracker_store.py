@@ -6,9 +6,10 @@ tracker ``expiry_s`` seconds after its last message (default: the domain's 30-mi
 Configured in endpoints.yml as ``type: bot.rasa.tracker_store.ExpiringInMemoryTrackerStore``.
 With several Rasa processes use Rasa's Redis tracker store with ``record_exp`` instead.
 """
+
 import time
 from collections import OrderedDict
-from typing import Any, Optional, Text
+from typing import Any, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -17,12 +18,17 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
-    def __init__(self, domain: Domain, event_broker: Optional[EventBroker] = None, expiry_s: float = 1800,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: Optional[EventBroker] = None,
+        expiry_s: float = 1800,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.expiry_s = float(expiry_s)
         # Oldest first: eviction looks only at the front, not at every conversation.
-        self._last_seen: "OrderedDict[Text, float]" = OrderedDict()
+        self._last_seen: OrderedDict[str, float] = OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
@@ -30,11 +36,11 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self._last_seen.move_to_end(tracker.sender_id)
         self.evict_expired()
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         self.evict_expired()
         return await super().retrieve(sender_id)
 
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         self.evict_expired()
         return await super().retrieve_full_tracker(conversation_id)
 

@@ -17,6 +17,7 @@ the Redis stores of endpoints-redis.yml it carries on wherever it lands).
 A worker listed in the drain file (written by `make run` before it restarts that worker with a
 new model) gets no requests: its conversations move to another worker, as when it is down.
 """
+
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -27,14 +28,15 @@ from bot.reloading import FileCache
 
 
 class WorkerRouter:
-    def __init__(self, workers: int, keep_s: float,
-                 draining: Callable[[], FrozenSet[int]] = frozenset) -> None:
+    def __init__(
+        self, workers: int, keep_s: float, draining: Callable[[], FrozenSet[int]] = frozenset
+    ) -> None:
         self.workers = workers
         self.keep_s = keep_s
         self._draining = draining
         # conversation id -> (worker, last message), oldest first, so forgetting looks only
         # at the front.
-        self._placed: "OrderedDict[str, Tuple[int, float]]" = OrderedDict()
+        self._placed: OrderedDict[str, Tuple[int, float]] = OrderedDict()
         self._conversations: List[int] = [0] * workers
         self._in_flight: List[int] = [0] * workers
 
@@ -47,7 +49,9 @@ class WorkerRouter:
         placed = self._placed.get(sender)
         draining = self._draining()
         if placed is None or placed[0] in draining:
-            open_ = [i for i in range(self.workers) if i not in draining] or list(range(self.workers))
+            open_ = [i for i in range(self.workers) if i not in draining] or list(
+                range(self.workers)
+            )
             worker = min(open_, key=lambda i: (self._in_flight[i], self._conversations[i], i))
             if placed is not None:
                 self._conversations[placed[0]] -= 1
@@ -91,8 +95,10 @@ class WorkerRouter:
 
 def drain_file_reader(path: Path) -> Callable[[], FrozenSet[int]]:
     """The workers (0-based) the drain file lists as "1 2 …"; re-read only when it changes."""
+
     def read() -> FrozenSet[int]:
         return _drain_files.get(path)
+
     return read
 
 

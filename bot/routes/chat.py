@@ -3,6 +3,7 @@
 Request and response JSON are exactly those of Rasa's REST channel (docs/api.md), so any Rasa
 REST client works against it. Rasa is never reachable from outside; this route is the way in.
 """
+
 import asyncio
 import dataclasses
 import logging
@@ -11,16 +12,15 @@ import aiohttp
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
-
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat_input import ChatMessage, parse_chat_request
 from bot.errors import ApiError
 from bot.language import detect_language
 from bot.phone import may_hold_phone_number, redact_phone_numbers
-from bot.vocabulary import SOURCE_LANGUAGE
 from bot.storage import bookings as repo
 from bot.storage.db import session_scope
+from bot.vocabulary import SOURCE_LANGUAGE
 
 bp = Blueprint("chat", url_prefix="/api")
 logger = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ async def chat(request: Request) -> HTTPResponse:
     """Forward one message to Rasa and return its answers."""
     settings = request.app.ctx.settings
     if len(request.body or b"") > settings.max_body_bytes:
-        raise ApiError(413, "PayloadTooLarge", f"The request is larger than {settings.max_body_bytes} bytes.")
+        raise ApiError(
+            413, "PayloadTooLarge", f"The request is larger than {settings.max_body_bytes} bytes."
+        )
     try:
         body = request.json
     except Exception:
@@ -42,7 +44,8 @@ async def chat(request: Request) -> HTTPResponse:
             # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).
             # In a thread: storing the number is a database write.
             redacted, _ = await asyncio.get_running_loop().run_in_executor(
-                None, redact_phone_numbers, message.message, request.app.ctx.store_phone)
+                None, redact_phone_numbers, message.message, request.app.ctx.store_phone
+            )
         except SQLAlchemyError as error:
             logger.error("phone number could not be stored: %s", type(error).__name__)
             return json(_fallback_answer(request, message, "utter_booking_failed"), status=503)
@@ -80,7 +83,9 @@ async def _ask_rasa(request: Request, message: ChatMessage):
                     timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_s),
                 ) as response:
                     if response.status != 200:
-                        raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+                        raise aiohttp.ClientResponseError(
+                            response.request_info, (), status=response.status
+                        )
                     answers = await response.json()
             router.move(message.sender, worker)
             return answers

@@ -5,6 +5,7 @@
 change reaches the widget with no code change, and the widget still carries them when the
 server is down later.
 """
+
 import json
 import logging
 import re
@@ -22,7 +23,11 @@ from bot.vocabulary import widget_languages
 
 bp = Blueprint("demo")
 logger = logging.getLogger(__name__)
-WIDGET_FILES = {"widget.js": "application/javascript", "widget.css": "text/css", "demo.html": "text/html"}
+WIDGET_FILES = {
+    "widget.js": "application/javascript",
+    "widget.css": "text/css",
+    "demo.html": "text/html",
+}
 # In widget.js: `const FACTS = {/* facts.yml */};`, replaced by the facts its labels name.
 FACTS_MARK = "{/* facts.yml */}"
 # ... and `const LANGUAGES = {/* vocabulary.yml */};` by each language's name and direction.
@@ -38,7 +43,9 @@ async def index(request: Request) -> HTTPResponse:
 @bp.get("/demo")
 async def demo(request: Request) -> HTTPResponse:
     """The demo page embedding the widget with one script tag."""
-    return await file(request.app.ctx.settings.widget_dir / "demo.html", mime_type="text/html; charset=utf-8")
+    return await file(
+        request.app.ctx.settings.widget_dir / "demo.html", mime_type="text/html; charset=utf-8"
+    )
 
 
 @bp.get("/widget/<name:str>")
@@ -67,7 +74,10 @@ def widget_facts(script: str, content: Content) -> Dict[str, str]:
     named = set(FACT_PLACEHOLDER.findall(script)) - {"s"}  # {s}: the idle notice's seconds
     if named - known.keys():
         # The widget would show the key instead of the number: say which fact an editor removed.
-        logger.error("widget.js names facts missing from the facts file: %s", ", ".join(sorted(named - known.keys())))
+        logger.error(
+            "widget.js names facts missing from the facts file: %s",
+            ", ".join(sorted(named - known.keys())),
+        )
     # json.dumps (ensure_ascii): every value is a plain JS string literal, whatever an editor typed.
     return {key: str(known[key]["value"]) for key in named & known.keys()}
 

@@ -1,4 +1,5 @@
 """``GET /healthz``: 200 only when every Rasa worker, the action server and the NLG endpoint answer."""
+
 import asyncio
 from typing import List, Tuple
 
@@ -16,7 +17,12 @@ async def healthz(request: Request) -> HTTPResponse:
     """Which parts answer; 503 with the failing part named when one does not."""
     settings = request.app.ctx.settings
     http = request.app.ctx.http
-    nlg_probe = {"response": "utter_greet", "arguments": {}, "tracker": {}, "channel": {"name": "health"}}
+    nlg_probe = {
+        "response": "utter_greet",
+        "arguments": {},
+        "tracker": {},
+        "channel": {"name": "health"},
+    }
     rasa, actions, nlg = await asyncio.gather(
         asyncio.gather(*(_probe(http, "get", f"{url}/") for url in settings.rasa_urls)),
         _probe(http, "get", f"{settings.action_server_url}/health"),
@@ -24,8 +30,10 @@ async def healthz(request: Request) -> HTTPResponse:
     )
     parts = {"rasa": _all_workers(rasa), "actions": actions, "nlg": nlg}
     healthy = all(ok for ok, _ in parts.values())
-    body = {"status": "ok" if healthy else "degraded",
-            "parts": {name: ("up" if ok else f"down: {why}") for name, (ok, why) in parts.items()}}
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "parts": {name: ("up" if ok else f"down: {why}") for name, (ok, why) in parts.items()},
+    }
     return json(body, status=200 if healthy else 503)
 
 
@@ -37,7 +45,9 @@ def _all_workers(probes: List[Tuple[bool, str]]) -> Tuple[bool, str]:
     return False, ", ".join(down) if len(probes) > 1 else probes[0][1]
 
 
-async def _probe(http: aiohttp.ClientSession, method: str, url: str, payload=None) -> Tuple[bool, str]:
+async def _probe(
+    http: aiohttp.ClientSession, method: str, url: str, payload=None
+) -> Tuple[bool, str]:
     try:
         async with http.request(method, url, json=payload, timeout=TIMEOUT) as response:
             if response.status == 200:

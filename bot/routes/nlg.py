@@ -3,6 +3,7 @@
 Request (Rasa 3.6): ``{"response", "id", "arguments", "tracker", "channel"}``.
 Reply: ``{"text", "buttons", "custom"}``, which Rasa passes on to the channel.
 """
+
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json

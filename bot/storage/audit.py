@@ -3,6 +3,7 @@
 Details are key=value codes, not prose: the console words them in Swedish (bot/audit_view.py),
 and no free text, where a number could slip in, reaches the log.
 """
+
 import re
 from typing import TYPE_CHECKING, Dict, List, Optional
 
@@ -18,14 +19,27 @@ if TYPE_CHECKING:  # the member type lives with the accounts, which import this 
 _FACT = re.compile(r"[a-z_]+=[\w.:-]+")
 
 
-def record(session: Session, member: "StaffMember", event: str, booking_id: Optional[str] = None,
-           **facts: object) -> None:
+def record(
+    session: Session,
+    member: "StaffMember",
+    event: str,
+    booking_id: Optional[str] = None,
+    **facts: object,
+) -> None:
     """One entry, e.g. ``record(s, member, "staff_activated", username="kim")``."""
     detail = " ".join(f"{key}={value}" for key, value in facts.items())
     if facts_of(detail) is None:
         raise ValueError("audit facts must be single words")
-    session.execute(insert(audit_log).values(at=now_utc(), actor=member.username, centre=member.centre,
-                                             event=event, booking_id=booking_id, detail=detail[:200]))
+    session.execute(
+        insert(audit_log).values(
+            at=now_utc(),
+            actor=member.username,
+            centre=member.centre,
+            event=event,
+            booking_id=booking_id,
+            detail=detail[:200],
+        )
+    )
 
 
 def entries(session: Session, member: "StaffMember", limit: int = 200) -> List:

@@ -4,6 +4,7 @@ the web app; the staff's side (claim, call, outcome) is bot/storage/callbacks.py
 Every function takes a SQLAlchemy session (one short transaction per call site, see db.py)
 and works the same on SQLite and PostgreSQL.
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.phone import looks_like_phone_number
-from bot.storage.crypto import reference_hash
 from bot.storage import statistics
+from bot.storage.crypto import reference_hash
 from bot.storage.models import bookings, phone_tokens, slot_usage
 
 TOKEN_LIFETIME = timedelta(minutes=30)
@@ -50,27 +51,45 @@ def now_utc() -> datetime:
 
 def store_phone_token(session: Session, phone_cipher: bytes, now: Optional[datetime] = None) -> str:
     """Keep an encrypted number under a fresh random token; returns the token."""
-    token = "".join(secrets.choice(REFERENCE_ALPHABET + "abcdefghijkmnpqrstuvwxyz") for _ in range(22))
-    session.execute(insert(phone_tokens).values(
-        token_hash=_token_hash(token), phone_cipher=phone_cipher, expires_at=(now or now_utc()) + TOKEN_LIFETIME))
+    token = "".join(
+        secrets.choice(REFERENCE_ALPHABET + "abcdefghijkmnpqrstuvwxyz") for _ in range(22)
+    )
+    session.execute(
+        insert(phone_tokens).values(
+            token_hash=_token_hash(token),
+            phone_cipher=phone_cipher,
+            expires_at=(now or now_utc()) + TOKEN_LIFETIME,
+        )
+    )
     return token
 
 
 def phone_token_is_valid(session: Session, token: str, now: Optional[datetime] = None) -> bool:
-    row = session.execute(select(phone_tokens.c.expires_at).where(phone_tokens.c.token_hash == _token_hash(token))).first()
+    row = session.execute(
+        select(phone_tokens.c.expires_at).where(phone_tokens.c.token_hash == _token_hash(token))
+    ).first()
     return row is not None and as_utc(row.expires_at) > (now or now_utc())
 
 
 def booked_counts(session: Session, centre: str, slots: List[datetime]) -> dict:
     if not slots:
         return {}
-    rows = session.execute(select(slot_usage.c.slot_start, slot_usage.c.booked, slot_usage.c.capacity)
-                           .where(slot_usage.c.centre == centre, slot_usage.c.slot_start.in_(slots))).all()
+    rows = session.execute(
+        select(slot_usage.c.slot_start, slot_usage.c.booked, slot_usage.c.capacity).where(
+            slot_usage.c.centre == centre, slot_usage.c.slot_start.in_(slots)
+        )
+    ).all()
     return {as_utc(r.slot_start): (r.booked, r.capacity) for r in rows}
 
 
-def book_callback(session: Session, request: BookingRequest, token: str, capacity: int, pepper: str,
-                  now: Optional[datetime] = None) -> str:
+def book_callback(
+    session: Session,
+    request: BookingRequest,
+    token: str,
+    capacity: int,
+    pepper: str,
+    now: Optional[datetime] = None,
+) -> str:
     """Book a seat in the slot and move the encrypted number onto the booking; returns the reference code.
 
     Raises SlotTaken when the slot is full (nothing is written) and TokenUnknown when the
@@ -80,7 +99,9 @@ def book_callback(session: Session, request: BookingRequest, token: str, capacit
     now = now or now_utc()
     token_row = phone_tokens.c.token_hash == _token_hash(token)
     consumed = session.execute(
-        select(phone_tokens.c.phone_cipher).where(token_row, phone_tokens.c.expires_at > now).with_for_update()
+        select(phone_tokens.c.phone_cipher)
+        .where(token_row, phone_tokens.c.expires_at > now)
+        .with_for_update()
     ).first()
     # The DELETE's row count, not the SELECT, decides who wins two simultaneous confirmations.
     if consumed is None or session.execute(delete(phone_tokens).where(token_row)).rowcount != 1:
@@ -88,71 +109,118 @@ def book_callback(session: Session, request: BookingRequest, token: str, capacit
     _ensure_slot_row(session, request.centre, request.slot_start, capacity)
     seat = session.execute(
         update(slot_usage)
-        .where(slot_usage.c.centre == request.centre, slot_usage.c.slot_start == request.slot_start,
-               slot_usage.c.booked < slot_usage.c.capacity)
+        .where(
+            slot_usage.c.centre == request.centre,
+            slot_usage.c.slot_start == request.slot_start,
+            slot_usage.c.booked < slot_usage.c.capacity,
+        )
         .values(booked=slot_usage.c.booked + 1)
     )
     if seat.rowcount != 1:
         session.rollback()  # the token comes back too: the resident can pick another slot
         raise SlotTaken()
     code = _new_reference_code()
-    session.execute(insert(bookings).values(
-        id=secrets.token_hex(16), centre=request.centre, slot_start=request.slot_start,
-        language=request.language, call_language=request.call_language, interpreter=request.interpreter,
-        may_identify=request.may_identify, may_leave_message=request.may_leave_message,
-        withheld_ok=request.withheld_ok, safe_times=request.safe_times, status="booked",
-        reference_hash=reference_hash(pepper, code), phone_cipher=consumed.phone_cipher,
-        attempts=0, created_at=now, updated_at=now,
-    ))
+    session.execute(
+        insert(bookings).values(
+            id=secrets.token_hex(16),
+            centre=request.centre,
+            slot_start=request.slot_start,
+            language=request.language,
+            call_language=request.call_language,
+            interpreter=request.interpreter,
+            may_identify=request.may_identify,
+            may_leave_message=request.may_leave_message,
+            withheld_ok=request.withheld_ok,
+            safe_times=request.safe_times,
+            status="booked",
+            reference_hash=reference_hash(pepper, code),
+            phone_cipher=consumed.phone_cipher,
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     statistics.count(session, "booking_made", request.language, request.centre)
     return code
 
 
-def cancel_booking(session: Session, code: str, pepper: str, now: Optional[datetime] = None) -> bool:
+def cancel_booking(
+    session: Session, code: str, pepper: str, now: Optional[datetime] = None
+) -> bool:
     """Cancel by reference code: the seat is freed and the number erased. False if no such open booking."""
     now = now or now_utc()
     row = session.execute(
         select(bookings.c.id, bookings.c.centre, bookings.c.slot_start, bookings.c.language)
-        .where(bookings.c.reference_hash == reference_hash(pepper, code), bookings.c.status.in_(("booked", "claimed")))
+        .where(
+            bookings.c.reference_hash == reference_hash(pepper, code),
+            bookings.c.status.in_(("booked", "claimed")),
+        )
         .with_for_update()
     ).first()
     if row is None:
         return False
-    session.execute(update(bookings).where(bookings.c.id == row.id).values(
-        status="cancelled", phone_cipher=None, phone_erased_at=now, updated_at=now))
-    session.execute(update(slot_usage).where(slot_usage.c.centre == row.centre, slot_usage.c.slot_start == row.slot_start,
-                                             slot_usage.c.booked > 0).values(booked=slot_usage.c.booked - 1))
+    session.execute(
+        update(bookings)
+        .where(bookings.c.id == row.id)
+        .values(status="cancelled", phone_cipher=None, phone_erased_at=now, updated_at=now)
+    )
+    session.execute(
+        update(slot_usage)
+        .where(
+            slot_usage.c.centre == row.centre,
+            slot_usage.c.slot_start == row.slot_start,
+            slot_usage.c.booked > 0,
+        )
+        .values(booked=slot_usage.c.booked - 1)
+    )
     statistics.count(session, "booking_cancelled", row.language, row.centre)
     return True
 
 
 def erase_phone(session: Session, booking_id: str, now: Optional[datetime] = None) -> None:
     now = now or now_utc()
-    row = session.execute(select(bookings.c.centre, bookings.c.language).where(
-        bookings.c.id == booking_id, bookings.c.phone_cipher.isnot(None))).first()
-    session.execute(update(bookings).where(bookings.c.id == booking_id).values(
-        phone_cipher=None, phone_erased_at=now, updated_at=now))
+    row = session.execute(
+        select(bookings.c.centre, bookings.c.language).where(
+            bookings.c.id == booking_id, bookings.c.phone_cipher.isnot(None)
+        )
+    ).first()
+    session.execute(
+        update(bookings)
+        .where(bookings.c.id == booking_id)
+        .values(phone_cipher=None, phone_erased_at=now, updated_at=now)
+    )
     if row is not None:
         statistics.count(session, "booking_erased", row.language, row.centre)
 
 
-def apply_retention(session: Session, max_age: timedelta, unclaimed_grace: timedelta,
-                    now: Optional[datetime] = None) -> int:
+def apply_retention(
+    session: Session, max_age: timedelta, unclaimed_grace: timedelta, now: Optional[datetime] = None
+) -> int:
     """Erase numbers older than ``max_age`` and of unclaimed bookings whose slot passed long ago;
     drop expired phone tokens. Returns how many numbers were erased."""
     now = now or now_utc()
     session.execute(delete(phone_tokens).where(phone_tokens.c.expires_at <= now))
-    expiring = or_(bookings.c.created_at <= now - max_age,
-                   and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace))
-    for row in session.execute(select(bookings.c.centre, bookings.c.language)
-                               .where(bookings.c.phone_cipher.isnot(None), expiring)).all():
+    expiring = or_(
+        bookings.c.created_at <= now - max_age,
+        and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace),
+    )
+    for row in session.execute(
+        select(bookings.c.centre, bookings.c.language).where(
+            bookings.c.phone_cipher.isnot(None), expiring
+        )
+    ).all():
         statistics.count(session, "booking_erased", row.language, row.centre)
-    result = session.execute(update(bookings).where(
-        bookings.c.phone_cipher.isnot(None),
-        or_(bookings.c.created_at <= now - max_age,
-            and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace)),
-    ).values(phone_cipher=None, phone_erased_at=now, updated_at=now,
-             status=_expired_status()))
+    result = session.execute(
+        update(bookings)
+        .where(
+            bookings.c.phone_cipher.isnot(None),
+            or_(
+                bookings.c.created_at <= now - max_age,
+                and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace),
+            ),
+        )
+        .values(phone_cipher=None, phone_erased_at=now, updated_at=now, status=_expired_status())
+    )
     return result.rowcount
 
 
@@ -163,8 +231,11 @@ def _expired_status():
 def _ensure_slot_row(session: Session, centre: str, slot_start: datetime, capacity: int) -> None:
     dialect = session.get_bind().dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert_fn(slot_usage).values(centre=centre, slot_start=slot_start, capacity=capacity, booked=0)
-                    .on_conflict_do_nothing(index_elements=["centre", "slot_start"]))
+    session.execute(
+        insert_fn(slot_usage)
+        .values(centre=centre, slot_start=slot_start, capacity=capacity, booked=0)
+        .on_conflict_do_nothing(index_elements=["centre", "slot_start"])
+    )
 
 
 def _new_reference_code() -> str:

@@ -4,6 +4,7 @@ Every function takes the acting staff member and checks that the booking belongs
 centre: isolation between centres is enforced here, not in templates. The residents' side of
 the bookings table (book, cancel, erase) is bot/storage/bookings.py.
 """
+
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
@@ -17,7 +18,6 @@ from bot.vocabulary import CLOSING_OUTCOMES, OUTCOMES
 
 if TYPE_CHECKING:  # staff.py imports this module (an account stopped releases its claims)
     from bot.storage.staff import StaffMember
-
 
 
 class NotAllowed(Exception):
@@ -35,8 +35,11 @@ def callback_list(session: Session, member: "StaffMember", since: datetime) -> L
     columns = [c for c in bookings.c if c.name not in ("phone_cipher", "reference_hash")]
     return session.execute(
         select(*columns, bookings.c.phone_cipher.isnot(None).label("has_number"))
-        .where(bookings.c.centre == member.centre, bookings.c.status.in_(("booked", "claimed")),
-               bookings.c.slot_start >= since)
+        .where(
+            bookings.c.centre == member.centre,
+            bookings.c.status.in_(("booked", "claimed")),
+            bookings.c.slot_start >= since,
+        )
         .order_by(bookings.c.slot_start)
     ).all()
 
@@ -44,11 +47,19 @@ def callback_list(session: Session, member: "StaffMember", since: datetime) -> L
 def claim(session: Session, member: "StaffMember", booking_id: str) -> None:
     """Claim a callback; two staff cannot hold the same one (conditional UPDATE decides)."""
     _own_booking(session, member, booking_id)
-    result = session.execute(update(bookings).where(
-        bookings.c.id == booking_id, bookings.c.centre == member.centre, bookings.c.status == "booked",
-    ).values(status="claimed", claimed_by=member.username, updated_at=now_utc()))
+    result = session.execute(
+        update(bookings)
+        .where(
+            bookings.c.id == booking_id,
+            bookings.c.centre == member.centre,
+            bookings.c.status == "booked",
+        )
+        .values(status="claimed", claimed_by=member.username, updated_at=now_utc())
+    )
     if result.rowcount != 1:
-        holder = session.execute(select(bookings.c.claimed_by).where(bookings.c.id == booking_id)).scalar()
+        holder = session.execute(
+            select(bookings.c.claimed_by).where(bookings.c.id == booking_id)
+        ).scalar()
         if holder != member.username:
             raise ClaimedByOther(holder or "?")
         return
@@ -58,14 +69,27 @@ def claim(session: Session, member: "StaffMember", booking_id: str) -> None:
 def handled_since(session: Session, member: "StaffMember", since: datetime) -> List:
     """The centre's calls with an outcome saved since ``since`` (no numbers), latest first."""
     return session.execute(
-        select(bookings.c.id, bookings.c.slot_start, bookings.c.outcome, bookings.c.attempts,
-               bookings.c.status, bookings.c.claimed_by, bookings.c.phone_cipher.isnot(None).label("has_number"))
-        .where(bookings.c.centre == member.centre, bookings.c.outcome.isnot(None), bookings.c.updated_at >= since)
+        select(
+            bookings.c.id,
+            bookings.c.slot_start,
+            bookings.c.outcome,
+            bookings.c.attempts,
+            bookings.c.status,
+            bookings.c.claimed_by,
+            bookings.c.phone_cipher.isnot(None).label("has_number"),
+        )
+        .where(
+            bookings.c.centre == member.centre,
+            bookings.c.outcome.isnot(None),
+            bookings.c.updated_at >= since,
+        )
         .order_by(bookings.c.updated_at.desc())
     ).all()
 
 
-def reveal_for_call(session: Session, member: "StaffMember", booking_id: str, cipher) -> Tuple[Any, Optional[str]]:
+def reveal_for_call(
+    session: Session, member: "StaffMember", booking_id: str, cipher
+) -> Tuple[Any, Optional[str]]:
     """The booking as the caller needs it (the resident's safety answers) and its phone number
     (None once erased), for the staff member who claimed it; showing the number is audited."""
     row = _own_booking(session, member, booking_id)
@@ -77,7 +101,9 @@ def reveal_for_call(session: Session, member: "StaffMember", booking_id: str, ci
     return row, cipher.decrypt(row.phone_cipher)
 
 
-def record_outcome(session: Session, member: "StaffMember", booking_id: str, outcome: str, close: bool) -> None:
+def record_outcome(
+    session: Session, member: "StaffMember", booking_id: str, outcome: str, close: bool
+) -> None:
     """Record a call attempt; closing (or a closing outcome) erases the number at once."""
     if outcome not in OUTCOMES:
         raise ValueError("unknown outcome")
@@ -85,9 +111,16 @@ def record_outcome(session: Session, member: "StaffMember", booking_id: str, out
     if row.status != "claimed" or row.claimed_by != member.username:
         raise ClaimedByOther(row.claimed_by or "")
     done = close or outcome in CLOSING_OUTCOMES
-    session.execute(update(bookings).where(bookings.c.id == booking_id).values(
-        outcome=outcome, attempts=bookings.c.attempts + 1, updated_at=now_utc(),
-        status="done" if done else "claimed"))
+    session.execute(
+        update(bookings)
+        .where(bookings.c.id == booking_id)
+        .values(
+            outcome=outcome,
+            attempts=bookings.c.attempts + 1,
+            updated_at=now_utc(),
+            status="done" if done else "claimed",
+        )
+    )
     if done:
         erase_phone(session, booking_id)
     if outcome == "reached":
@@ -96,8 +129,9 @@ def record_outcome(session: Session, member: "StaffMember", booking_id: str, out
 
 
 def _own_booking(session: Session, member: "StaffMember", booking_id: str):
-    row = session.execute(select(bookings).where(bookings.c.id == booking_id,
-                                                 bookings.c.centre == member.centre)).first()
+    row = session.execute(
+        select(bookings).where(bookings.c.id == booking_id, bookings.c.centre == member.centre)
+    ).first()
     if row is None:
         raise NotAllowed()
     return row
@@ -105,5 +139,8 @@ def _own_booking(session: Session, member: "StaffMember", booking_id: str):
 
 def release_claims(session: Session, username: str) -> None:
     """The callbacks ``username`` had claimed go back to the centre's list (account stopped)."""
-    session.execute(update(bookings).where(bookings.c.claimed_by == username, bookings.c.status == "claimed")
-                    .values(status="booked", claimed_by=None, updated_at=now_utc()))
+    session.execute(
+        update(bookings)
+        .where(bookings.c.claimed_by == username, bookings.c.status == "claimed")
+        .values(status="booked", claimed_by=None, updated_at=now_utc())
+    )

@@ -3,6 +3,7 @@
 Ciphertext layout: key id (4 bytes: the start of the key's SHA-256, so any configured key can
 be found after a rotation) | nonce (12 bytes, random) | AES-256-GCM ciphertext and tag.
 """
+
 import base64
 import hashlib
 import hmac
@@ -24,7 +25,11 @@ class PhoneCipher:
 
     def encrypt(self, phone: str) -> bytes:
         nonce = os.urandom(12)
-        return _key_id(self._current) + nonce + AESGCM(self._current).encrypt(nonce, phone.encode(), AAD)
+        return (
+            _key_id(self._current)
+            + nonce
+            + AESGCM(self._current).encrypt(nonce, phone.encode(), AAD)
+        )
 
     def decrypt(self, blob: bytes) -> str:
         key = self._by_id.get(bytes(blob[:4]))
@@ -51,7 +56,9 @@ class StaffSecretCipher:
     _AAD = b"trygg-chatt staff totp secret v1"
 
     def __init__(self, pepper_b64: str) -> None:
-        self._key = hmac.new(base64.b64decode(pepper_b64), b"trygg-chatt staff secrets", hashlib.sha256).digest()
+        self._key = hmac.new(
+            base64.b64decode(pepper_b64), b"trygg-chatt staff secrets", hashlib.sha256
+        ).digest()
 
     def encrypt(self, secret: str) -> bytes:
         nonce = os.urandom(12)

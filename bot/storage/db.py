@@ -1,4 +1,5 @@
 """Engines and sessions. One engine per database URL and process; one short session per unit of work."""
+
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator

@@ -4,6 +4,7 @@
 New migration: ``.venv/bin/python -m bot.storage.migrate revision "what"`` writes an empty one into
 bot/storage/migrations/versions/ (there is no alembic.ini: the configuration is built here); edit it.
 """
+
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
 
 

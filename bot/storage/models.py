@@ -4,23 +4,37 @@ No name, personal number, IP address, sender id or message text exists in any ta
 (tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
 AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
 """
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData,
-                        String, Table)
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
 
 metadata = MetaData()
 
 bookings = Table(
-    "bookings", metadata,
-    Column("id", String(32), primary_key=True),               # random, not a counter
+    "bookings",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random, not a counter
     Column("centre", String(40), nullable=False, index=True),
     Column("slot_start", DateTime(timezone=True), nullable=False, index=True),  # UTC
-    Column("language", String(8), nullable=False),            # language of the chat
-    Column("call_language", String(8), nullable=False),       # language wanted on the call
+    Column("language", String(8), nullable=False),  # language of the chat
+    Column("call_language", String(8), nullable=False),  # language wanted on the call
     Column("interpreter", Boolean, nullable=False),
-    Column("may_identify", Boolean, nullable=False),          # may we say we call from RVC
-    Column("may_leave_message", Boolean, nullable=False),     # voicemail / SMS
-    Column("withheld_ok", Boolean, nullable=False),           # withheld number OK
-    Column("safe_times", String(40), nullable=False),         # a fixed choice, never free text
+    Column("may_identify", Boolean, nullable=False),  # may we say we call from RVC
+    Column("may_leave_message", Boolean, nullable=False),  # voicemail / SMS
+    Column("withheld_ok", Boolean, nullable=False),  # withheld number OK
+    Column("safe_times", String(40), nullable=False),  # a fixed choice, never free text
     Column("status", String(16), nullable=False, default="booked", index=True),
     Column("reference_hash", String(64), nullable=False, unique=True),
     Column("phone_cipher", LargeBinary, nullable=True),
@@ -35,7 +49,8 @@ bookings = Table(
 # One row per offered slot that has bookings: capacity is enforced by a conditional UPDATE
 # (booked < capacity) that the database executes atomically, on SQLite and PostgreSQL alike.
 slot_usage = Table(
-    "slot_usage", metadata,
+    "slot_usage",
+    metadata,
     Column("centre", String(40), primary_key=True),
     Column("slot_start", DateTime(timezone=True), primary_key=True),
     Column("capacity", Integer, nullable=False),
@@ -46,7 +61,8 @@ slot_usage = Table(
 # A phone number typed in the chat, taken out by the web app before Rasa sees the message.
 # Rasa gets only the token; the row lives minutes and is consumed by the booking.
 phone_tokens = Table(
-    "phone_tokens", metadata,
+    "phone_tokens",
+    metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("phone_cipher", LargeBinary, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
@@ -55,7 +71,8 @@ phone_tokens = Table(
 # --- staff console ---------------------------------------------------------------------------
 # Staff accounts: argon2id password hashes only. role: staff | lead | admin.
 staff = Table(
-    "staff", metadata,
+    "staff",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("centre", String(40), nullable=False),
@@ -73,9 +90,16 @@ staff = Table(
 )
 
 staff_sessions = Table(
-    "staff_sessions", metadata,
+    "staff_sessions",
+    metadata,
     Column("token_hash", String(64), primary_key=True),
-    Column("staff_id", String(32), ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "staff_id",
+        String(32),
+        ForeignKey("staff.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
@@ -83,7 +107,8 @@ staff_sessions = Table(
 # Who revealed which booking's number and when, outcomes, schedule and account changes.
 # Never the number itself (tests/integration/test_console.py checks).
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
     Column("actor", String(64), nullable=False),
@@ -97,10 +122,11 @@ audit_log = Table(
 # Counters, not records: one row per (day, language, centre, metric) holding a count. No
 # conversation id, no per-message row, no time finer than a day (tests/unit/test_statistics.py).
 daily_counters = Table(
-    "daily_counters", metadata,
+    "daily_counters",
+    metadata,
     Column("day", Date, primary_key=True),
     Column("language", String(8), primary_key=True),
-    Column("centre", String(40), primary_key=True),   # "" when not about a centre
+    Column("centre", String(40), primary_key=True),  # "" when not about a centre
     Column("metric", String(60), primary_key=True),
     Column("count", Integer, nullable=False),
 )

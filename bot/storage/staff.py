@@ -3,6 +3,7 @@
 The work on a centre's callback list is in bot/storage/callbacks.py, the audit log in
 bot/storage/audit.py.
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -41,27 +42,44 @@ class StaffMember:
         return self.role in ("lead", "admin")
 
 
-def create_account(session: Session, username: str, centre: str, role: str, password: Optional[str] = None) -> str:
+def create_account(
+    session: Session, username: str, centre: str, role: str, password: Optional[str] = None
+) -> str:
     """Create a staff account; returns the password. A generated one is a one-time password:
     shown once, and the person chooses their own at first login."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     one_time = password is None
     password = password or secrets.token_urlsafe(12)
-    session.execute(insert(staff).values(id=secrets.token_hex(16), username=username, centre=centre, role=role,
-                                         password_hash=_hasher.hash(password), active=True, created_at=now_utc(),
-                                         must_change_password=one_time))
+    session.execute(
+        insert(staff).values(
+            id=secrets.token_hex(16),
+            username=username,
+            centre=centre,
+            role=role,
+            password_hash=_hasher.hash(password),
+            active=True,
+            created_at=now_utc(),
+            must_change_password=one_time,
+        )
+    )
     return password
 
 
 def accounts(session: Session) -> List:
-    return session.execute(select(staff.c.username, staff.c.centre, staff.c.role, staff.c.active, staff.c.created_at)
-                           .order_by(staff.c.centre, staff.c.username)).all()
+    return session.execute(
+        select(
+            staff.c.username, staff.c.centre, staff.c.role, staff.c.active, staff.c.created_at
+        ).order_by(staff.c.centre, staff.c.username)
+    ).all()
 
 
 def set_password(session: Session, username: str, password: str, one_time: bool = False) -> bool:
-    result = session.execute(update(staff).where(staff.c.username == username)
-                             .values(password_hash=_hasher.hash(password), must_change_password=one_time))
+    result = session.execute(
+        update(staff)
+        .where(staff.c.username == username)
+        .values(password_hash=_hasher.hash(password), must_change_password=one_time)
+    )
     return result.rowcount == 1
 
 
@@ -72,8 +90,9 @@ class PasswordRefused(ValueError):
     """The new password was not taken; the message (Swedish, for the console) says why."""
 
 
-def change_own_password(session: Session, member: StaffMember, current: str, new: str, repeated: str,
-                        keep_session: str) -> None:
+def change_own_password(
+    session: Session, member: StaffMember, current: str, new: str, repeated: str, keep_session: str
+) -> None:
     """The member's own new password, after the current one. Their other sessions end."""
     row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
     try:
@@ -87,8 +106,12 @@ def change_own_password(session: Session, member: StaffMember, current: str, new
     if new == current or new.lower() == member.username.lower():
         raise PasswordRefused("Välj ett annat lösenord än det nuvarande och än användarnamnet.")
     set_password(session, member.username, new)
-    session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == member.id,
-                                                 staff_sessions.c.token_hash != _hash(keep_session)))
+    session.execute(
+        delete(staff_sessions).where(
+            staff_sessions.c.staff_id == member.id,
+            staff_sessions.c.token_hash != _hash(keep_session),
+        )
+    )
 
 
 def deactivate(session: Session, username: str) -> bool:
@@ -104,7 +127,12 @@ def deactivate(session: Session, username: str) -> bool:
 
 
 def activate(session: Session, username: str) -> bool:
-    return session.execute(update(staff).where(staff.c.username == username).values(active=True)).rowcount == 1
+    return (
+        session.execute(
+            update(staff).where(staff.c.username == username).values(active=True)
+        ).rowcount
+        == 1
+    )
 
 
 def reset_password(session: Session, username: str) -> Optional[str]:
@@ -115,18 +143,25 @@ def reset_password(session: Session, username: str) -> Optional[str]:
     password = secrets.token_urlsafe(12)
     set_password(session, username, password, one_time=True)
     # Also the way back in after a lost phone: the second step is set up again after login.
-    session.execute(update(staff).where(staff.c.id == account.id).values(totp_secret=None, totp_last_step=None))
+    session.execute(
+        update(staff).where(staff.c.id == account.id).values(totp_secret=None, totp_last_step=None)
+    )
     session.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == account.id))
     return password
 
 
-def enable_second_step(session: Session, member: StaffMember, secret: str, code: str, cipher) -> bool:
+def enable_second_step(
+    session: Session, member: StaffMember, secret: str, code: str, cipher
+) -> bool:
     """Turns on the code step once the member's app shows a valid code for ``secret``."""
     step = totp.verify(secret, code)
     if step is None:
         return False
-    session.execute(update(staff).where(staff.c.id == member.id)
-                    .values(totp_secret=cipher.encrypt(secret), totp_last_step=step))
+    session.execute(
+        update(staff)
+        .where(staff.c.id == member.id)
+        .values(totp_secret=cipher.encrypt(secret), totp_last_step=step)
+    )
     return True
 
 
@@ -136,14 +171,19 @@ def disable_second_step(session: Session, member: StaffMember, password: str) ->
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    session.execute(update(staff).where(staff.c.id == member.id).values(totp_secret=None, totp_last_step=None))
+    session.execute(
+        update(staff).where(staff.c.id == member.id).values(totp_secret=None, totp_last_step=None)
+    )
     return True
 
 
-def verify_login(session: Session, username: str, password: str, code: str = "",
-                 cipher=None) -> Optional[StaffMember]:
+def verify_login(
+    session: Session, username: str, password: str, code: str = "", cipher=None
+) -> Optional[StaffMember]:
     """The member if the password (and, when the account has one, the code) is right."""
-    row = session.execute(select(staff).where(staff.c.username == username, staff.c.active.is_(True))).first()
+    row = session.execute(
+        select(staff).where(staff.c.username == username, staff.c.active.is_(True))
+    ).first()
     try:
         # Hash even for unknown users, so timing does not tell which usernames exist.
         _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
@@ -152,21 +192,43 @@ def verify_login(session: Session, username: str, password: str, code: str = "",
     if row is None:
         return None
     if row.totp_secret is not None:
-        step = totp.verify(cipher.decrypt(row.totp_secret), code, row.totp_last_step) if cipher else None
+        step = (
+            totp.verify(cipher.decrypt(row.totp_secret), code, row.totp_last_step)
+            if cipher
+            else None
+        )
         # Conditional update: of two logins racing with the same code, one wins.
-        if step is None or session.execute(update(staff).where(
-                staff.c.id == row.id, staff.c.totp_last_step < step).values(totp_last_step=step)).rowcount != 1:
+        if (
+            step is None
+            or session.execute(
+                update(staff)
+                .where(staff.c.id == row.id, staff.c.totp_last_step < step)
+                .values(totp_last_step=step)
+            ).rowcount
+            != 1
+        ):
             return None
-    return StaffMember(row.id, row.username, row.centre, row.role, must_change_password=row.must_change_password,
-                       has_second_step=row.totp_secret is not None)
+    return StaffMember(
+        row.id,
+        row.username,
+        row.centre,
+        row.role,
+        must_change_password=row.must_change_password,
+        has_second_step=row.totp_secret is not None,
+    )
 
 
 def start_session(session: Session, member: StaffMember) -> str:
     token = secrets.token_urlsafe(32)
     session.execute(delete(staff_sessions).where(staff_sessions.c.expires_at <= now_utc()))
-    session.execute(insert(staff_sessions).values(token_hash=_hash(token), staff_id=member.id,
-                                                  csrf_token=secrets.token_urlsafe(32),
-                                                  expires_at=now_utc() + SESSION_LIFETIME))
+    session.execute(
+        insert(staff_sessions).values(
+            token_hash=_hash(token),
+            staff_id=member.id,
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=now_utc() + SESSION_LIFETIME,
+        )
+    )
     return token
 
 
@@ -174,16 +236,30 @@ def member_for_session(session: Session, token: Optional[str]) -> Optional[Staff
     if not token:
         return None
     row = session.execute(
-        select(staff.c.id, staff.c.username, staff.c.centre, staff.c.role, staff.c.must_change_password,
-               staff.c.totp_secret.isnot(None).label("has_second_step"),
-               staff_sessions.c.csrf_token, staff_sessions.c.expires_at)
+        select(
+            staff.c.id,
+            staff.c.username,
+            staff.c.centre,
+            staff.c.role,
+            staff.c.must_change_password,
+            staff.c.totp_secret.isnot(None).label("has_second_step"),
+            staff_sessions.c.csrf_token,
+            staff_sessions.c.expires_at,
+        )
         .join(staff, staff.c.id == staff_sessions.c.staff_id)
         .where(staff_sessions.c.token_hash == _hash(token), staff.c.active.is_(True))
     ).first()
     if row is None or as_utc(row.expires_at) <= now_utc():
         return None
-    return StaffMember(row.id, row.username, row.centre, row.role, row.csrf_token, row.must_change_password,
-                       row.has_second_step)
+    return StaffMember(
+        row.id,
+        row.username,
+        row.centre,
+        row.role,
+        row.csrf_token,
+        row.must_change_password,
+        row.has_second_step,
+    )
 
 
 def end_session(session: Session, token: Optional[str]) -> None:

@@ -3,12 +3,13 @@
 ``count(session, metric, language, centre)`` adds one to today's counter (Stockholm date).
 Reports group counters by month or tertial (Jan–Apr, May–Aug, Sep–Dec) and hide small cells.
 """
+
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,16 +23,30 @@ def today() -> date:
     return datetime.now(ZONE).date()
 
 
-def count(session: Session, metric: str, language: str = "", centre: Optional[str] = None,
-          day: Optional[date] = None, by: int = 1) -> None:
+def count(
+    session: Session,
+    metric: str,
+    language: str = "",
+    centre: Optional[str] = None,
+    day: Optional[date] = None,
+    by: int = 1,
+) -> None:
     """Add ``by`` to the counter; one atomic upsert, safe from several processes."""
-    key = {"day": day or today(), "language": language or "", "centre": centre or "", "metric": metric[:60]}
+    key = {
+        "day": day or today(),
+        "language": language or "",
+        "centre": centre or "",
+        "metric": metric[:60],
+    }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(daily_counters).values(**key, count=by)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["day", "language", "centre", "metric"],
-        set_={"count": daily_counters.c.count + by}))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "language", "centre", "metric"],
+            set_={"count": daily_counters.c.count + by},
+        )
+    )
 
 
 def period_of(day: date, kind: str) -> str:
@@ -40,7 +55,9 @@ def period_of(day: date, kind: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def report(session: Session, kind: str = "month", centre: Optional[str] = None) -> Dict[Tuple[str, str], int]:
+def report(
+    session: Session, kind: str = "month", centre: Optional[str] = None
+) -> Dict[Tuple[str, str], int]:
     """{(period, metric): count} summed over languages (and centres unless one is given)."""
     query = select(daily_counters)
     if centre:
@@ -51,9 +68,13 @@ def report(session: Session, kind: str = "month", centre: Optional[str] = None) 
     return dict(totals)
 
 
-def by_centre(session: Session, metric_prefix: str, kind: str = "month") -> Dict[Tuple[str, str], int]:
+def by_centre(
+    session: Session, metric_prefix: str, kind: str = "month"
+) -> Dict[Tuple[str, str], int]:
     totals: Dict[Tuple[str, str], int] = defaultdict(int)
-    for row in session.execute(select(daily_counters).where(daily_counters.c.metric.like(metric_prefix + "%"))):
+    for row in session.execute(
+        select(daily_counters).where(daily_counters.c.metric.like(metric_prefix + "%"))
+    ):
         totals[(period_of(row.day, kind), row.centre)] += row.count
     return dict(totals)
 

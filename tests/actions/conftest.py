@@ -5,6 +5,7 @@ As in rasa-sdk's own tests (``tests/test_forms.py``), an action runs with a
 ``CollectingDispatcher`` and a ``Tracker`` built from a few events; tests assert response
 names, slots and events, and database rows, never wording.
 """
+
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,11 +21,11 @@ from sqlalchemy import select
 from actions import booking, followup
 from bot.followup import CounterBuffer
 from bot.secrets import load_secrets
+from bot.settings import current
+from bot.storage import bookings as repo
 from bot.storage.crypto import PhoneCipher
 from bot.storage.db import session_scope
-from bot.storage import bookings as repo
 from bot.storage.models import daily_counters
-from bot.settings import current
 from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -34,9 +35,20 @@ PHONE = "+46701234567"
 NOW = datetime(2030, 3, 4, 7, 0, tzinfo=timezone.utc)
 # Two days of six half-hour slots, one call each: 12 slots, three pages of four.
 TEST_SCHEDULE = {
-    "timezone": "Europe/Stockholm", "lead_minutes": 60, "days_ahead": 1,
-    "defaults": {"slot_minutes": 30, "capacity": 1, "hours": {"mon": ["09:00-12:00"], "tue": ["09:00-12:00"]}},
-    "centres": {"rvc_vasterort": {}, "rvc_innerstan": {}, "rvc_vastra_soderort": {}, "rvc_sodra_soderort": {}},
+    "timezone": "Europe/Stockholm",
+    "lead_minutes": 60,
+    "days_ahead": 1,
+    "defaults": {
+        "slot_minutes": 30,
+        "capacity": 1,
+        "hours": {"mon": ["09:00-12:00"], "tue": ["09:00-12:00"]},
+    },
+    "centres": {
+        "rvc_vasterort": {},
+        "rvc_innerstan": {},
+        "rvc_vastra_soderort": {},
+        "rvc_sodra_soderort": {},
+    },
     "closed_dates": [],
 }
 
@@ -60,11 +72,19 @@ def tracker_for() -> TrackerFactory:
     return build_tracker
 
 
-def build_tracker(slots: Optional[Dict[str, Any]] = None, *, choice: Optional[str] = None,
-                  intent: Optional[str] = None, entities: Optional[List[Dict[str, Any]]] = None,
-                  text: Optional[str] = None, language: str = "sv", active_loop: Optional[str] = None,
-                  candidates: Optional[Dict[str, Any]] = None, ranking: Optional[List[Dict[str, Any]]] = None,
-                  earlier: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+def build_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    *,
+    choice: Optional[str] = None,
+    intent: Optional[str] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    text: Optional[str] = None,
+    language: str = "sv",
+    active_loop: Optional[str] = None,
+    candidates: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+    earlier: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
     """A tracker whose latest message is a button (``choice``: ``/choose{"choice": ...}`` with
     the ``choice`` entity) or an intent with entities and text.
 
@@ -77,14 +97,31 @@ def build_tracker(slots: Optional[Dict[str, Any]] = None, *, choice: Optional[st
         intent = intent or "choose"
         entities = (entities or []) + [{"entity": "choice", "value": choice}]
         text = text or "/choose" + json.dumps({"choice": choice})
-    parse_data = {"intent": {"name": intent, "confidence": 1.0} if intent else {},
-                  "entities": entities or [], "text": text or "", "intent_ranking": ranking or []}
-    user = {"event": "user", "text": text or "", "parse_data": parse_data, "metadata": {"language": language}}
+    parse_data = {
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": entities or [],
+        "text": text or "",
+        "intent_ranking": ranking or [],
+    }
+    user = {
+        "event": "user",
+        "text": text or "",
+        "parse_data": parse_data,
+        "metadata": {"language": language},
+    }
     events = list(earlier or []) + [user]
     events += [SlotSet(name, value) for name, value in (candidates or {}).items()]
     loop = {"name": active_loop} if active_loop else {}
-    return Tracker("test-conversation", {**(slots or {}), **(candidates or {})}, parse_data, events,
-                   False, None, loop, "action_listen")
+    return Tracker(
+        "test-conversation",
+        {**(slots or {}), **(candidates or {})},
+        parse_data,
+        events,
+        False,
+        None,
+        loop,
+        "action_listen",
+    )
 
 
 @pytest.fixture
@@ -123,10 +160,12 @@ def broken_database(tmp_path, monkeypatch, schedule) -> str:
 @pytest.fixture
 def new_phone_token(database) -> Callable[..., str]:
     """Stores a number as the web app does (bot/routes/chat.py) and returns its token."""
+
     def store(phone: str = PHONE, now: Optional[datetime] = None) -> str:
         cipher = PhoneCipher(load_secrets()["phone_keys"])
         with session_scope(database) as session:
             return repo.store_phone_token(session, cipher.encrypt(phone), now=now)
+
     return store
 
 
@@ -142,8 +181,13 @@ def counters(monkeypatch) -> CounterBuffer:
 def counted(database, counters) -> Callable[[], Dict[Tuple[str, str, str], int]]:
     """Writes this test's follow-up counts to its database, as the action server does every few
     seconds, and reads them back: {(metric, language, centre): count}."""
+
     def read() -> Dict[Tuple[str, str, str], int]:
         counters.flush()
         with session_scope(database) as session:
-            return {(row.metric, row.language, row.centre): row.count for row in session.execute(select(daily_counters))}
+            return {
+                (row.metric, row.language, row.centre): row.count
+                for row in session.execute(select(daily_counters))
+            }
+
     return read

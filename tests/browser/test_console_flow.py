@@ -1,6 +1,7 @@
 """Issue 7's promise in a real Chromium: a resident books through the widget; staff of that
 centre log in, claim, reveal the number and mark the call done; the number is then gone from
 the database; staff of another centre never see the booking."""
+
 import re
 from pathlib import Path
 
@@ -33,18 +34,18 @@ def accounts(state_dir):
 
 
 def click_bot_button(page, text):
-    count = page.locator('[data-testid=message][data-from=bot]').count()
+    count = page.locator("[data-testid=message][data-from=bot]").count()
     buttons = page.get_by_test_id("bot-button").filter(has_text=text)
     (buttons.first if isinstance(text, re.Pattern) else buttons.last).click()
-    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)
 
 
 def type_message(page, text):
-    count = page.locator('[data-testid=message][data-from=bot]').count()
+    count = page.locator("[data-testid=message][data-from=bot]").count()
     page.get_by_test_id("input").fill(text)
     page.get_by_test_id("send").click()
-    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)
 
 
@@ -61,16 +62,24 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     resident.goto(client.base + "/demo")
     resident.get_by_test_id("launcher").click()
     type_message(resident, "jag bor i Skärholmen")
-    assert any("RVC Västra söderort" in t for t in
-               resident.locator('[data-testid=message][data-from=bot]').all_inner_texts())
+    assert any(
+        "RVC Västra söderort" in t
+        for t in resident.locator("[data-testid=message][data-from=bot]").all_inner_texts()
+    )
     click_bot_button(resident, "Bli uppringd")
     click_bot_button(resident, re.compile(r"\d\d:\d\d"))  # the first free time
     for choice in ("Vardagar förmiddag", "Nej", "Nej", "Ja", "Svenska", "Nej"):
         click_bot_button(resident, choice)
     type_message(resident, "070-765 43 21")
     click_bot_button(resident, "Ja, boka")  # still Swedish: the number did not change the language
-    confirmation = resident.locator('[data-testid=message][data-from=bot]').filter(has_text=REFERENCE_CODE).last.inner_text()
-    assert REFERENCE_CODE.search(confirmation), resident.locator('[data-testid=message]').all_inner_texts()[-5:]
+    confirmation = (
+        resident.locator("[data-testid=message][data-from=bot]")
+        .filter(has_text=REFERENCE_CODE)
+        .last.inner_text()
+    )
+    assert REFERENCE_CODE.search(confirmation), resident.locator(
+        "[data-testid=message]"
+    ).all_inner_texts()[-5:]
     resident.context.close()
 
     other = browser.new_context().new_page()
@@ -136,11 +145,15 @@ def test_an_admin_stops_an_account_from_an_accessible_accounts_page(browser, cli
     admin.goto(client.base + "/console/staff")
     assert wcag_violations(admin) == []
     tove = admin.get_by_test_id("account-tove")
-    expect(admin.get_by_test_id("account-adam").get_by_role("button", name=re.compile("Stäng av"))).to_have_count(0)
+    expect(
+        admin.get_by_test_id("account-adam").get_by_role("button", name=re.compile("Stäng av"))
+    ).to_have_count(0)
     tove.get_by_role("button", name="Stäng av tove").click()
     expect(admin.get_by_test_id("account-tove")).to_contain_text("nej")
     screenshot(admin, "console-accounts.png")
-    admin.get_by_test_id("account-tove").get_by_role("button", name="Nytt lösenord för tove").click()
+    admin.get_by_test_id("account-tove").get_by_role(
+        "button", name="Nytt lösenord för tove"
+    ).click()
     expect(admin.get_by_test_id("reset")).to_contain_text("tove")
     admin.context.close()
 
@@ -153,8 +166,16 @@ def no_sideways_scroll(page):
 def test_every_console_page_fits_the_screen_and_passes_axe(browser, client, accounts, width):
     lead = browser.new_context(viewport={"width": width, "height": 800}).new_page()
     login(lead, client, "lina")
-    for path in ("/console/", "/console/handled", "/console/answers", "/console/schedule", "/console/audit",
-                 "/console/stats", "/console/password", "/console/2fa"):
+    for path in (
+        "/console/",
+        "/console/handled",
+        "/console/answers",
+        "/console/schedule",
+        "/console/audit",
+        "/console/stats",
+        "/console/password",
+        "/console/2fa",
+    ):
         lead.goto(client.base + path)
         assert no_sideways_scroll(lead), (path, width)
         assert wcag_violations(lead) == [], (path, width)
@@ -163,7 +184,9 @@ def test_every_console_page_fits_the_screen_and_passes_axe(browser, client, acco
     lead.context.close()
 
 
-def test_a_schedule_typo_comes_back_with_the_input_kept_and_the_error_beside_it(browser, client, accounts):
+def test_a_schedule_typo_comes_back_with_the_input_kept_and_the_error_beside_it(
+    browser, client, accounts
+):
     lead = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
     login(lead, client, "lina")
     lead.goto(client.base + "/console/schedule")

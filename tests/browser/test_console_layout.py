@@ -1,5 +1,6 @@
 """The statistics and audit pages fit a desktop and a phone: wide tables scroll in their own
 region, charts shrink, and the page itself never scrolls sideways."""
+
 import pytest
 from playwright.sync_api import expect
 

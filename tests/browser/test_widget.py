@@ -1,11 +1,12 @@
 """The widget in a real Chromium against the whole running stack."""
+
 import re
 from pathlib import Path
 
 import pytest
+from booking_steps import FICTION_PHONE, START
 from playwright.sync_api import expect
 
-from booking_steps import FICTION_PHONE, START
 from bot.answers import Content
 from bot.settings import Settings
 from tests.browser.conftest import screenshot
@@ -35,15 +36,15 @@ def open_widget(page, client, width=None):
 
 
 def send(page, text):
-    count = page.locator('[data-testid=message][data-from=bot]').count()
+    count = page.locator("[data-testid=message][data-from=bot]").count()
     page.get_by_test_id("input").fill(text)
     page.get_by_test_id("send").click()
-    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)  # the rest of the answer's messages render in the same tick
 
 
 def bot_texts(page):
-    return page.locator('[data-testid=message][data-from=bot]').all_inner_texts()
+    return page.locator("[data-testid=message][data-from=bot]").all_inner_texts()
 
 
 def open_buttons(page):
@@ -52,17 +53,28 @@ def open_buttons(page):
 
 def choose(page, title=None):
     """Click a button of the rows not yet answered (the first one, or the one named ``title``)."""
-    count = page.locator('[data-testid=message][data-from=bot]').count()
+    count = page.locator("[data-testid=message][data-from=bot]").count()
     buttons = open_buttons(page)
-    (buttons.filter(has_text=re.compile(f"^{re.escape(title)}$")) if title else buttons).first.click()
-    expect(page.locator('[data-testid=message][data-from=bot]').nth(count)).to_be_visible()
+    (
+        buttons.filter(has_text=re.compile(f"^{re.escape(title)}$")) if title else buttons
+    ).first.click()
+    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)
 
 
 def book_a_callback(page, n):
     """The whole booking form through the widget, as a resident clicks it (scripts/booking_steps.py)."""
     send(page, START["sv"])
-    for title in ("RVC Innerstan", None, "Vardagar förmiddag", "Nej", "Nej", "Ja", "Svenska", "Nej"):
+    for title in (
+        "RVC Innerstan",
+        None,
+        "Vardagar förmiddag",
+        "Nej",
+        "Nej",
+        "Ja",
+        "Svenska",
+        "Nej",
+    ):
         choose(page, title)
     send(page, FICTION_PHONE.format(n=n))
     choose(page, "Ja, boka")
@@ -83,13 +95,23 @@ def test_a_whole_swedish_conversation(page, client):
     open_widget(page, client)
     send(page, "hej")
     assert "Trygg chatt" in bot_texts(page)[0]
-    where_to_turn = next(b["title"] for b in CONTENT.render("utter_greet", "sv")["buttons"] if b["payload"] == "/where_to_turn")
+    where_to_turn = next(
+        b["title"]
+        for b in CONTENT.render("utter_greet", "sv")["buttons"]
+        if b["payload"] == "/where_to_turn"
+    )
     page.get_by_test_id("bot-button").filter(has_text=where_to_turn).first.click()
-    expect(page.locator('[data-testid=message][data-from=bot]').filter(has_text="Kvinnofridslinjen").first).to_be_visible()
+    expect(
+        page.locator("[data-testid=message][data-from=bot]")
+        .filter(has_text="Kvinnofridslinjen")
+        .first
+    ).to_be_visible()
     send(page, "han slår mig just nu")
     danger = page.locator(".trygg-emergency").first
     expect(danger).to_be_visible()
-    assert danger.inner_text().startswith(CONTENT.render("utter_acute_danger", "sv")["text"].split("\n\n")[0])
+    assert danger.inner_text().startswith(
+        CONTENT.render("utter_acute_danger", "sv")["text"].split("\n\n")[0]
+    )
     assert danger.get_attribute("role") == "alert"
     screenshot(page, "widget-desktop.png")
 
@@ -100,10 +122,10 @@ def test_a_whole_arabic_conversation_reads_right_to_left(page, client):
     expect(page.get_by_test_id("panel")).to_have_attribute("dir", "rtl")
     send(page, "مرحبا، أحتاج إلى مساعدة")
     send(page, "أين يمكنني الحصول على المساعدة؟ زوجي يضربني")
-    bubble = page.locator('[data-testid=message][data-from=bot]').last
+    bubble = page.locator("[data-testid=message][data-from=bot]").last
     assert re.search(r"[\u0600-\u06FF]", bubble.inner_text())
     assert bubble.get_attribute("dir") == "rtl" and bubble.get_attribute("lang") == "ar"
-    numbers = page.locator('[data-testid=message][data-from=bot] bdi[dir=ltr]')
+    numbers = page.locator("[data-testid=message][data-from=bot] bdi[dir=ltr]")
     assert "020-50 50 50" in numbers.all_inner_texts()
     # Inside right-to-left text the number still reads left to right: its first digit is drawn
     # to the left of its last one.
@@ -145,7 +167,7 @@ def test_idle_chat_clears_itself_after_a_notice(browser, client):
     send(page, "hej")
     expect(page.get_by_test_id("idle-notice")).to_be_visible(timeout=10_000)
     expect(page.get_by_test_id("cleared-notice")).to_be_visible(timeout=10_000)
-    assert page.locator('[data-testid=message][data-from=bot]').count() == 0
+    assert page.locator("[data-testid=message][data-from=bot]").count() == 0
     context.close()
 
 
@@ -175,14 +197,19 @@ def test_open_widget_has_no_wcag_aa_violations(page, client, width):
 
 def test_an_answered_button_row_cannot_answer_again(page, client):
     posts = []
-    page.on("request", lambda request: posts.append(request) if request.url.endswith("/api/chat") else None)
+    page.on(
+        "request",
+        lambda request: posts.append(request) if request.url.endswith("/api/chat") else None,
+    )
     open_widget(page, client)
     send(page, "tack")
     row = page.locator("[data-testid=bot-buttons]").last
     yes, other = row.get_by_test_id("bot-button").first, row.get_by_test_id("bot-button").last
     before = len(posts)
     yes.click()
-    yes.evaluate("b => b.click()")  # a second click, and another answer, while the first is on its way
+    yes.evaluate(
+        "b => b.click()"
+    )  # a second click, and another answer, while the first is on its way
     other.evaluate("b => b.click()")
     expect(page.locator("[data-testid=message][data-from=user]")).to_have_count(2)
     page.wait_for_timeout(1000)
@@ -193,7 +220,9 @@ def test_an_answered_button_row_cannot_answer_again(page, client):
     for button in row.get_by_test_id("bot-button").all():
         expect(button).to_be_disabled()
         assert button.get_attribute("aria-disabled") == "true"
-    assert yes.get_attribute("aria-pressed") == "true" and "trygg-chosen" in yes.get_attribute("class")
+    assert yes.get_attribute("aria-pressed") == "true" and "trygg-chosen" in yes.get_attribute(
+        "class"
+    )
     assert other.get_attribute("aria-pressed") is None
 
 
@@ -203,7 +232,9 @@ def test_a_typed_reply_closes_the_open_button_rows(page, client):
     assert open_buttons(page).count() > 0
     send(page, "vart kan jag vända mig?")
     assert page.locator("[data-testid=bot-buttons][data-answered]").count() > 0
-    for button in page.locator("[data-testid=bot-buttons][data-answered] [data-testid=bot-button]").all():
+    for button in page.locator(
+        "[data-testid=bot-buttons][data-answered] [data-testid=bot-button]"
+    ).all():
         expect(button).to_be_disabled()
     assert page.locator("[data-testid=bot-buttons][data-answered] .trygg-chosen").count() == 0
 

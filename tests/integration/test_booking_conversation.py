@@ -1,6 +1,7 @@
 """A resident books a callback, sees a reference, and cancels with it — in all six languages —
 over /api/chat; the phone number's digits are then nowhere: not in the database, the logs, the
 tracker (dumped from Redis), or any file of the working tree."""
+
 import json
 import os
 import re
@@ -9,10 +10,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from booking_steps import START
 
 from bot.answers import Content
 from bot.settings import Settings
-from booking_steps import START
 from tests.helpers import texts
 
 CONTENT = Content.from_settings(Settings())
@@ -29,8 +30,14 @@ CANCEL = {
     "so": "waxaan rabaa inaan joojiyo ballanta wacitaanka",
     "fi": "haluan perua soittopyynnön",
 }
-PHONE_FORMS = {"sv": "070-123 45 {n}", "en": "+46 70 123 45 {n}", "ar": "0046 70 123 45 {n}",
-               "fa": "070 123 45 {n}", "so": "+46701234 5{n2}", "fi": "0701234 5{n2}"}
+PHONE_FORMS = {
+    "sv": "070-123 45 {n}",
+    "en": "+46 70 123 45 {n}",
+    "ar": "0046 70 123 45 {n}",
+    "fa": "070 123 45 {n}",
+    "so": "+46701234 5{n2}",
+    "fi": "0701234 5{n2}",
+}
 
 
 def choose(value):
@@ -77,10 +84,18 @@ def test_resident_books_sees_reference_and_cancels(client, language, stack, stat
 
     answers = chat.say(choose("yes"))
     # the confirmation, then only the optional feedback question (no booking question after it)
-    assert len(texts(answers)) == 2 and texts(answers)[1] == CONTENT.render("utter_ask_feedback", language)["text"]
+    assert (
+        len(texts(answers)) == 2
+        and texts(answers)[1] == CONTENT.render("utter_ask_feedback", language)["text"]
+    )
     confirmation = " ".join(texts(answers))
-    assert confirmation.startswith(CONTENT.render("utter_booking_confirmed", language, {
-        "centre_name": "RVC Innerstan", "slot_time": "X", "reference": "X"})["text"].split("RVC Innerstan")[0])
+    assert confirmation.startswith(
+        CONTENT.render(
+            "utter_booking_confirmed",
+            language,
+            {"centre_name": "RVC Innerstan", "slot_time": "X", "reference": "X"},
+        )["text"].split("RVC Innerstan")[0]
+    )
     found = REFERENCE.search(confirmation)
     assert found, confirmation
     code = found.group(0)
@@ -100,6 +115,7 @@ def test_resident_books_sees_reference_and_cancels(client, language, stack, stat
 
 def booking_status(state_dir):
     import sqlite3
+
     with sqlite3.connect(state_dir / "trygg.db") as db:
         return [row[0] for row in db.execute("select status from bookings")]
 
@@ -108,14 +124,26 @@ def assert_nowhere(digits, stack, state_dir):
     """The digits appear in no file we own: database, secrets, logs, working tree, tracker."""
     places = [state_dir, stack.log_dir, ROOT]
     for place in places:
-        hits = subprocess.run(["grep", "-rIl", "--exclude-dir=.venv", "--exclude-dir=.git", "--exclude-dir=node_modules",
-                               digits, str(place)], capture_output=True, text=True).stdout
+        hits = subprocess.run(
+            [
+                "grep",
+                "-rIl",
+                "--exclude-dir=.venv",
+                "--exclude-dir=.git",
+                "--exclude-dir=node_modules",
+                digits,
+                str(place),
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout
         assert not hits.strip(), f"{digits} found in {hits}"
     raw_db = (state_dir / "trygg.db").read_bytes()
     assert digits.encode() not in raw_db
     redis_url = os.environ.get("TRYGG_TEST_REDIS_URL")
     if redis_url or os.environ.get("TRYGG_TEST_REQUIRE_ALL"):
         import redis
+
         r = redis.Redis.from_url(redis_url)
         keys = r.keys("*")
         assert keys, "no tracker in Redis: the test stack should keep trackers there"

@@ -1,4 +1,5 @@
 """Staff console over HTTP: login, isolation between centres, claim/reveal/done, CSRF, audit."""
+
 import csv
 import io
 import os
@@ -29,13 +30,23 @@ def console(web_only):
     url = f"sqlite:///{state / 'trygg.db'}"
     os.environ["TRYGG_STATE_DIR"] = str(state)  # the test process reads the same secrets
     from bot.secrets import load_secrets
+
     secrets_ = load_secrets()
     with session_scope(url) as s:
-        for name, centre, role in (("anna", "rvc_innerstan", "staff"), ("bo", "rvc_innerstan", "staff"),
-                                   ("vera", "rvc_vasterort", "staff"), ("lena", "rvc_innerstan", "lead"),
-                                   ("ada", "rvc_innerstan", "admin")):
+        for name, centre, role in (
+            ("anna", "rvc_innerstan", "staff"),
+            ("bo", "rvc_innerstan", "staff"),
+            ("vera", "rvc_vasterort", "staff"),
+            ("lena", "rvc_innerstan", "lead"),
+            ("ada", "rvc_innerstan", "admin"),
+        ):
             staff_repo.create_account(s, name, centre, role, PASSWORD)
-    yield {"base": f"http://127.0.0.1:{stack.ports.web}", "db": url, "secrets": secrets_, "state": state}
+    yield {
+        "base": f"http://127.0.0.1:{stack.ports.web}",
+        "db": url,
+        "secrets": secrets_,
+        "state": state,
+    }
     os.environ.pop("TRYGG_STATE_DIR", None)
 
 
@@ -44,13 +55,27 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
     slot = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     with session_scope(console["db"]) as s:
         token = repo.store_phone_token(s, cipher.encrypt(phone))
-    request = repo.BookingRequest(centre=centre, slot_start=slot, language="sv", call_language="sv",
-                                  interpreter=False, may_identify=False, may_leave_message=False,
-                                  withheld_ok=True, safe_times="weekday_mornings")
+    request = repo.BookingRequest(
+        centre=centre,
+        slot_start=slot,
+        language="sv",
+        call_language="sv",
+        interpreter=False,
+        may_identify=False,
+        may_leave_message=False,
+        withheld_ok=True,
+        safe_times="weekday_mornings",
+    )
     with session_scope(console["db"]) as s:
-        repo.book_callback(s, request, token, capacity=50, pepper=console["secrets"]["reference_pepper"])
+        repo.book_callback(
+            s, request, token, capacity=50, pepper=console["secrets"]["reference_pepper"]
+        )
     with session_scope(console["db"]) as s:
-        return s.execute(select(bookings.c.id).order_by(bookings.c.created_at.desc())).scalars().first()
+        return (
+            s.execute(select(bookings.c.id).order_by(bookings.c.created_at.desc()))
+            .scalars()
+            .first()
+        )
 
 
 class Browser:
@@ -61,8 +86,13 @@ class Browser:
         self.cookies = {}
 
     def request(self, method, url, data=None):
-        response = requests.request(method, url, data=data, allow_redirects=False,
-                                    headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())})
+        response = requests.request(
+            method,
+            url,
+            data=data,
+            allow_redirects=False,
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+        )
         for name, value in response.cookies.items():
             if value:
                 self.cookies[name] = value
@@ -91,13 +121,17 @@ def login(console, username, password=PASSWORD, code=""):
     session = Browser()
     page = session.get(console["base"] + "/console/")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = session.post(console["base"] + "/console/login", data={"csrf": csrf, "username": username,
-                                                                      "password": password, "code": code})
+    response = session.post(
+        console["base"] + "/console/login",
+        data={"csrf": csrf, "username": username, "password": password, "code": code},
+    )
     return session, response
 
 
 def csrf_of(session, console):
-    return re.search(r'name="csrf" value="([^"]+)"', session.get(console["base"] + "/console/").text).group(1)
+    return re.search(
+        r'name="csrf" value="([^"]+)"', session.get(console["base"] + "/console/").text
+    ).group(1)
 
 
 def post(session, console, path, **data):
@@ -153,7 +187,9 @@ def test_claim_reveal_done_erases_the_number_and_audits_without_it(console):
     assert revealed.headers["Cache-Control"] == "no-store"
     done = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="reached")
     assert done.status_code == 200 and 'data-erased="yes"' in done.text
-    assert "9998877" not in done.text and "999 88 77" not in done.text  # the handled list has no numbers
+    assert (
+        "9998877" not in done.text and "999 88 77" not in done.text
+    )  # the handled list has no numbers
     with session_scope(console["db"]) as s:
         row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
         assert row.phone_cipher is None and row.status == "done" and row.outcome == "reached"
@@ -169,7 +205,9 @@ def test_no_answer_keeps_the_booking_open_only_when_another_try_is_chosen(consol
     booking = make_booking(console)
     anna, _ = login(console, "anna")
     post(anna, console, f"/console/bookings/{booking}/claim")
-    kept = post(anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer", after="keep")
+    kept = post(
+        anna, console, f"/console/bookings/{booking}/outcome", outcome="no_answer", after="keep"
+    )
     assert 'data-erased="no"' in kept.text
     with session_scope(console["db"]) as s:
         row = s.execute(select(bookings).where(bookings.c.id == booking)).one()
@@ -197,10 +235,15 @@ def test_the_call_screen_shows_the_residents_safety_answers_before_the_number(co
 def test_state_changes_without_csrf_token_are_refused(console):
     booking = make_booking(console)
     anna, _ = login(console, "anna")
-    response = anna.post(console["base"] + f"/console/bookings/{booking}/claim", data={"csrf": "forged"})
+    response = anna.post(
+        console["base"] + f"/console/bookings/{booking}/claim", data={"csrf": "forged"}
+    )
     assert response.status_code == 403
     with session_scope(console["db"]) as s:
-        assert s.execute(select(bookings.c.status).where(bookings.c.id == booking)).scalar() == "booked"
+        assert (
+            s.execute(select(bookings.c.status).where(bookings.c.id == booking)).scalar()
+            == "booked"
+        )
 
 
 def test_expired_or_missing_session_gets_a_clear_page_not_a_500(console):
@@ -235,6 +278,7 @@ def test_editors_see_every_answer_in_six_languages_with_gaps_marked(console):
 
 def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
     from bot.storage import statistics
+
     with session_scope(console["db"]) as s:
         statistics.count(s, "conversation_started", "sv", by=12)
         statistics.count(s, "booking_made", "ar", "rvc_sodra_soderort", by=3)
@@ -259,14 +303,25 @@ def test_admins_create_accounts_with_a_one_time_password(console):
     lena, _ = login(console, "lena")
     assert lena.get(console["base"] + "/console/staff").status_code == 403
     ada, _ = login(console, "ada")
-    created = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
+    created = post(
+        ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff"
+    )
     password = re.search(r'data-testid="one-time-password">([^<]+)<', created.text).group(1)
     assert "nils.b" in created.text
     nils, response = login(console, "nils.b", password)
     assert response.status_code == 200 and 'data-testid="must-change"' in response.text
-    chosen = post(nils, console, "/console/password", current=password, new="nils own passphrase", repeat="nils own passphrase")
+    chosen = post(
+        nils,
+        console,
+        "/console/password",
+        current=password,
+        new="nils own passphrase",
+        repeat="nils own passphrase",
+    )
     assert chosen.status_code == 200 and "RVC Västerort" in chosen.text
-    again = post(ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff")
+    again = post(
+        ada, console, "/console/staff", username="nils.b", centre="rvc_vasterort", role="staff"
+    )
     assert again.status_code == 409
     bad = post(ada, console, "/console/staff", username="<x>", centre="nowhere", role="god")
     assert bad.status_code == 400
@@ -333,14 +388,22 @@ def test_after_a_one_time_password_nothing_but_choosing_a_password_is_open(conso
     assert mia.get(console["base"] + "/console/answers").url.endswith("/console/password")
     refused = post(mia, console, f"/console/bookings/{booking}/claim")
     assert refused.status_code == 403 and 'data-testid="console-error"' in refused.text
-    for current, new, repeat, why in ((one_time, "short", "short", "minst 12"),
-                                      ("wrong password!", "a good new passphrase", "a good new passphrase", "stämmer inte"),
-                                      (one_time, "a good new passphrase", "another passphrase", "inte lika"),
-                                      (one_time, one_time, one_time, "annat lösenord")):
+    for current, new, repeat, why in (
+        (one_time, "short", "short", "minst 12"),
+        ("wrong password!", "a good new passphrase", "a good new passphrase", "stämmer inte"),
+        (one_time, "a good new passphrase", "another passphrase", "inte lika"),
+        (one_time, one_time, one_time, "annat lösenord"),
+    ):
         answer = post(mia, console, "/console/password", current=current, new=new, repeat=repeat)
         assert answer.status_code == 400 and why in answer.text
-    done = post(mia, console, "/console/password", current=one_time, new="a good new passphrase",
-                repeat="a good new passphrase")
+    done = post(
+        mia,
+        console,
+        "/console/password",
+        current=one_time,
+        new="a good new passphrase",
+        repeat="a good new passphrase",
+    )
     assert done.status_code == 200 and "Uppringningar" in done.text
     assert post(mia, console, f"/console/bookings/{booking}/claim").status_code == 200
     assert login(console, "mia", one_time)[1].status_code == 401
@@ -352,8 +415,14 @@ def test_staff_change_their_own_password_and_their_other_sessions_end(console):
         staff_repo.create_account(s, "ola", "rvc_innerstan", "staff", PASSWORD)
     here, _ = login(console, "ola")
     elsewhere, _ = login(console, "ola")
-    changed = post(here, console, "/console/password", current=PASSWORD, new="ola's new passphrase",
-                   repeat="ola's new passphrase")
+    changed = post(
+        here,
+        console,
+        "/console/password",
+        current=PASSWORD,
+        new="ola's new passphrase",
+        repeat="ola's new passphrase",
+    )
     assert changed.status_code == 200 and "Uppringningar" in changed.text
     assert "Uppringningar" in here.get(console["base"] + "/console/").text  # this session stays
     assert "Logga in" in elsewhere.get(console["base"] + "/console/").text  # the other one ended
@@ -367,9 +436,16 @@ def turn_on_second_step(session, console):
     secret = re.search(r'name="secret" value="([A-Z2-7]{32})"', page.text).group(1)
     assert secret.replace(" ", "")[:4] in page.text and "otpauth://totp/" in page.text
     step = int(time.time() // totp.STEP_S)
-    wrong = post(session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step + 5))
+    wrong = post(
+        session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step + 5)
+    )
     assert wrong.status_code == 400 and 'data-testid="second-step-error"' in wrong.text
-    assert post(session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step)).status_code == 200
+    assert (
+        post(
+            session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step)
+        ).status_code
+        == 200
+    )
     return secret, step
 
 
@@ -380,14 +456,23 @@ def test_with_the_code_step_on_a_login_needs_a_fresh_code(console):
     secret, used = turn_on_second_step(eva, console)
     assert 'data-testid="second-step-on"' in eva.get(console["base"] + "/console/2fa").text
     without = login(console, "eva")[1]
-    assert without.status_code == 401 and login_error(without) == login_error(login(console, "eva", "nope")[1])
-    assert login(console, "eva", code=totp.code_at(secret, used))[1].status_code == 401  # used at set-up
+    assert without.status_code == 401 and login_error(without) == login_error(
+        login(console, "eva", "nope")[1]
+    )
+    assert (
+        login(console, "eva", code=totp.code_at(secret, used))[1].status_code == 401
+    )  # used at set-up
     fresh = totp.code_at(secret, used + 1)
     assert login(console, "eva", code=fresh)[1].status_code == 200
     assert login(console, "eva", code=fresh)[1].status_code == 401  # never twice
-    assert login(console, "eva", "wrong password", code=totp.code_at(secret, used + 2))[1].status_code == 401
+    assert (
+        login(console, "eva", "wrong password", code=totp.code_at(secret, used + 2))[1].status_code
+        == 401
+    )
     with session_scope(console["db"]) as s:
-        stored = s.execute(select(staff_repo.staff.c.totp_secret).where(staff_repo.staff.c.username == "eva")).scalar()
+        stored = s.execute(
+            select(staff_repo.staff.c.totp_secret).where(staff_repo.staff.c.username == "eva")
+        ).scalar()
         audit = " ".join(e.event for e in s.execute(select(audit_log)).all())
     assert secret.encode() not in bytes(stored) and "second_step_on" in audit
 
@@ -416,17 +501,27 @@ def test_turning_the_code_step_off_needs_the_password(console):
 
 def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_path):
     from stack import Ports, Stack
+
     from tests.helpers import free_port, wait_for_port
-    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
-                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_CONSOLE_REQUIRE_2FA": "1"})
+
+    web = Stack(
+        ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+        log_dir=tmp_path,
+        extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_CONSOLE_REQUIRE_2FA": "1"},
+    )
     web.start(["web"])
     try:
         wait_for_port(web.ports.web)
-        strict = {"base": f"http://127.0.0.1:{web.ports.web}", "db": f"sqlite:///{tmp_path / 'trygg.db'}"}
+        strict = {
+            "base": f"http://127.0.0.1:{web.ports.web}",
+            "db": f"sqlite:///{tmp_path / 'trygg.db'}",
+        }
         with session_scope(strict["db"]) as s:
             staff_repo.create_account(s, "ulf", "rvc_innerstan", "staff", PASSWORD)
         ulf, page = login(strict, "ulf")
-        assert page.url.endswith("/console/2fa") and 'data-testid="second-step-required"' in page.text
+        assert (
+            page.url.endswith("/console/2fa") and 'data-testid="second-step-required"' in page.text
+        )
         assert ulf.get(strict["base"] + "/console/answers").url.endswith("/console/2fa")
         assert post(ulf, strict, "/console/bookings/x/claim").status_code == 403
         turn_on_second_step(ulf, strict)
@@ -438,16 +533,33 @@ def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_pa
 
 def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
     import yaml
+
     from bot.schedule import load_schedule
+
     lena, _ = login(console, "lena")
-    saved = post(lena, console, "/console/schedule", slot_minutes="20", capacity="3", hours_mon="08:00-10:00",
-                 hours_tue="", hours_wed="", hours_thu="", hours_fri="13:00-14:00", hours_sat="", hours_sun="",
-                 closed_dates="2031-01-13")
+    saved = post(
+        lena,
+        console,
+        "/console/schedule",
+        slot_minutes="20",
+        capacity="3",
+        hours_mon="08:00-10:00",
+        hours_tue="",
+        hours_wed="",
+        hours_thu="",
+        hours_fri="13:00-14:00",
+        hours_sat="",
+        hours_sun="",
+        closed_dates="2031-01-13",
+    )
     assert saved.status_code == 200 and "2031-01-13" in saved.text
     data = yaml.safe_load((console["state"] / "schedule.yml").read_text())
-    assert data["centres"]["rvc_innerstan"] == {"slot_minutes": 20, "capacity": 3,
-                                                 "hours": {"mon": ["08:00-10:00"], "fri": ["13:00-14:00"]},
-                                                 "closed_dates": ["2031-01-13"]}
+    assert data["centres"]["rvc_innerstan"] == {
+        "slot_minutes": 20,
+        "capacity": 3,
+        "hours": {"mon": ["08:00-10:00"], "fri": ["13:00-14:00"]},
+        "closed_dates": ["2031-01-13"],
+    }
     assert not data["closed_dates"]  # the city-wide list is not the lead's to change
     schedule = load_schedule(console["state"] / "schedule.yml")
     assert schedule.capacity("rvc_innerstan") == 3
@@ -457,11 +569,31 @@ def test_a_lead_changes_the_schedule_and_the_bot_offers_from_it(console):
     assert datetime(2031, 1, 13).date() not in days("rvc_innerstan")
     assert datetime(2031, 1, 20).date() in days("rvc_innerstan")
     assert datetime(2031, 1, 13).date() in days("rvc_vasterort")
-    broken = post(lena, console, "/console/schedule", slot_minutes="2o", capacity="3", hours_mon="25:00-26:00",
-                  hours_tue="09:00-11:00", closed_dates="2031-01-13")
+    broken = post(
+        lena,
+        console,
+        "/console/schedule",
+        slot_minutes="2o",
+        capacity="3",
+        hours_mon="25:00-26:00",
+        hours_tue="09:00-11:00",
+        closed_dates="2031-01-13",
+    )
     assert broken.status_code == 400 and 'data-testid="schedule-error"' in broken.text
     # Each problem beside its field, and everything typed still there.
-    assert 'data-testid="error-slot-minutes"' in broken.text and 'data-testid="error-hours-mon"' in broken.text
+    assert (
+        'data-testid="error-slot-minutes"' in broken.text
+        and 'data-testid="error-hours-mon"' in broken.text
+    )
     assert 'data-testid="error-capacity"' not in broken.text
-    assert 'value="2o"' in broken.text and 'value="25:00-26:00"' in broken.text and 'value="09:00-11:00"' in broken.text
-    assert yaml.safe_load((console["state"] / "schedule.yml").read_text())["centres"]["rvc_innerstan"]["capacity"] == 3
+    assert (
+        'value="2o"' in broken.text
+        and 'value="25:00-26:00"' in broken.text
+        and 'value="09:00-11:00"' in broken.text
+    )
+    assert (
+        yaml.safe_load((console["state"] / "schedule.yml").read_text())["centres"]["rvc_innerstan"][
+            "capacity"
+        ]
+        == 3
+    )

@@ -1,4 +1,5 @@
 """A first Swedish conversation end to end, over /api/chat and over Rasa's own REST webhook."""
+
 import uuid
 
 import pytest
@@ -32,7 +33,9 @@ def test_where_can_i_turn_names_rvc_and_kvinnofridslinjen(client):
     assert fact("kvinnofridslinjen_phone") in " ".join(texts(answers))
 
 
-@pytest.mark.parametrize("message", ["han slår mig just nu hjälp", "han står utanför dörren och hotar att döda mig"])
+@pytest.mark.parametrize(
+    "message", ["han slår mig just nu hjälp", "han står utanför dörren och hotar att döda mig"]
+)
 def test_acute_danger_gets_112_first(client, message):
     answers = client.say(message)
     assert texts(answers)[0] == first_paragraph("utter_acute_danger")
@@ -43,7 +46,9 @@ def test_danger_after_other_turns_still_gets_112_first(client):
     sender = str(uuid.uuid4())
     client.say("hej", sender=sender)
     client.say("vad är ett kontaktförbud?", sender=sender)
-    assert texts(client.say("hjälp han har en kniv", sender=sender))[0] == first_paragraph("utter_acute_danger")
+    assert texts(client.say("hjälp han har en kniv", sender=sender))[0] == first_paragraph(
+        "utter_acute_danger"
+    )
 
 
 def test_out_of_scope_gets_an_honest_answer_and_where_to_turn(client):

@@ -4,6 +4,7 @@ Good edits are live at once, without a restart or retraining. A mistake never re
 resident: the running stack keeps the last good version entry by entry, logs what it
 refused without the text, and lists it on the console's answers page.
 """
+
 import time
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def answers_page(stack, editor) -> str:
 
 
 def log_text(stack) -> str:
-    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in Path(stack.log_dir).glob("*.log"))
+    return "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in Path(stack.log_dir).glob("*.log")
+    )
 
 
 def test_changed_answer_and_fact_are_live_without_restart(client, state_dir):
@@ -72,7 +75,10 @@ def test_changed_answer_and_fact_are_live_without_restart(client, state_dir):
     facts["kvinnofridslinjen_phone"]["value"] = "020-11 22 33"
     save(facts_file, yaml.safe_dump(facts, allow_unicode=True))
     try:
-        assert texts(client.say("tack så mycket", language="sv"))[0] == "Varsågod! Vill du veta något mer?"
+        assert (
+            texts(client.say("tack så mycket", language="sv"))[0]
+            == "Varsågod! Vill du veta något mer?"
+        )
         goodbye = " ".join(texts(client.say("hej då", language="sv")))
         assert "020-11 22 33" in goodbye and original not in goodbye
         english = " ".join(texts(client.say("bye", language="en")))
@@ -86,16 +92,25 @@ def test_a_misspelt_placeholder_never_reaches_a_resident(stack, client, state_di
     po = state_dir / "locales/en/LC_MESSAGES/messages.po"
     danger = "someone is hitting me right now"
     assert "112" in " ".join(texts(client.say(danger, language="en")))
-    source = next(m.id for m in read_po(po.open("rb")) if m.id and "{emergency_phone} nu om du" in m.id)
-    old = edit_translation(po, source, lambda text: text.replace("{emergency_phone}", "{emergency_phon}"))
+    source = next(
+        m.id for m in read_po(po.open("rb")) if m.id and "{emergency_phone} nu om du" in m.id
+    )
+    old = edit_translation(
+        po, source, lambda text: text.replace("{emergency_phone}", "{emergency_phon}")
+    )
     try:
         answer = " ".join(texts(client.say(danger, language="en")))
         assert "112" in answer and "{" not in answer
         page = answers_page(stack, editor)
-        assert 'data-code="placeholder_mismatch"' in page and "locales/en/LC_MESSAGES/messages.po:" in page
+        assert (
+            'data-code="placeholder_mismatch"' in page
+            and "locales/en/LC_MESSAGES/messages.po:" in page
+        )
         logs = log_text(stack)
         assert "content edit refused" in logs and "[placeholder_mismatch]" in logs
-        assert "emergency_phon}" not in logs and old[:40] not in logs  # file, line and rule; never the text
+        assert (
+            "emergency_phon}" not in logs and old[:40] not in logs
+        )  # file, line and rule; never the text
     finally:
         edit_translation(po, source, lambda _: old)
     assert 'data-testid="refused"' not in answers_page(stack, editor)
@@ -134,7 +149,9 @@ def test_an_unterminated_po_string_keeps_the_whole_answer(stack, client, state_d
     po = state_dir / "locales/en/LC_MESSAGES/messages.po"
     before = texts(client.say("thanks a lot", language="en"))[0]
     original = po.read_text(encoding="utf-8")
-    line = next(row for row in original.splitlines() if row.startswith("msgstr") and before[:20] in row)
+    line = next(
+        row for row in original.splitlines() if row.startswith("msgstr") and before[:20] in row
+    )
     save(po, original.replace(line, line[:-1], 1))
     try:
         assert texts(client.say("thanks a lot", language="en"))[0] == before
@@ -151,7 +168,9 @@ def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_
     status, script, headers = client.request("GET", "/widget/widget.js")
     assert status == 200 and f'"city_contact_centre_phone": "{original}"' in script
     headers = {name.lower(): value for name, value in headers.items()}
-    assert headers["cache-control"] == "no-store" and headers["content-type"].startswith("application/javascript")
+    assert headers["cache-control"] == "no-store" and headers["content-type"].startswith(
+        "application/javascript"
+    )
     changed = original_text.replace(f'"{original}"', '"08-123 45 67"', 1)
     assert changed != original_text
     save(facts_file, changed)

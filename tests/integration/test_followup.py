@@ -1,6 +1,7 @@
 """Follow-up without tracking (issue 11): a scripted set of conversations in several languages
 produces exactly the expected counts; nothing stored identifies a conversation; the 112 path
 never asks for feedback."""
+
 import json
 import sqlite3
 import time
@@ -21,7 +22,12 @@ def counters(state_dir) -> Counter:
 
 
 def feedback_buttons(answers):
-    return [b["payload"] for a in answers for b in a.get("buttons", []) if b["payload"].startswith("/feedback")]
+    return [
+        b["payload"]
+        for a in answers
+        for b in a.get("buttons", [])
+        if b["payload"].startswith("/feedback")
+    ]
 
 
 def button(intent, value):
@@ -32,7 +38,8 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     before = counters(state_dir)
     senders = []
 
-    swedish = str(uuid.uuid4()); senders.append(swedish)
+    swedish = str(uuid.uuid4())
+    senders.append(swedish)
     client.say("hej", sender=swedish, language="sv")
     client.say("vart kan jag vända mig?", sender=swedish, language="sv")
     goodbye = client.say("hej då", sender=swedish, language="sv")
@@ -41,32 +48,36 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     assert any(b["payload"].startswith("/improvement") for a in asked for b in a.get("buttons", []))
     client.say(button("improvement", "easier_language"), sender=swedish, language="sv")
 
-    arabic = str(uuid.uuid4()); senders.append(arabic)
+    arabic = str(uuid.uuid4())
+    senders.append(arabic)
     client.say("مرحبا", sender=arabic, language="ar")
     danger = client.say("زوجي يضربني الآن ساعدوني", sender=arabic, language="ar")
     assert texts(danger)[0].startswith(("اتصل", "إذا")) or "112" in texts(danger)[0]
     assert not feedback_buttons(danger)  # never asked on the acute-danger path
 
-    english = str(uuid.uuid4()); senders.append(english)
+    english = str(uuid.uuid4())
+    senders.append(english)
     client.say("I live in Tensta", sender=english, language="en")
     thanks = client.say("thank you", sender=english, language="en")
     client.say(button("feedback", "yes"), sender=english, language="en")
     assert feedback_buttons(thanks)
 
-    expected = Counter({
-        ("sv", "", "conversation_started"): 1,
-        ("sv", "", "topic:where_to_turn"): 1,
-        ("sv", "", "referral:kvinnofridslinjen_phone"): 1,
-        ("sv", "", "feedback:partly"): 1,
-        ("sv", "", "improvement:easier_language"): 1,
-        ("ar", "", "conversation_started"): 1,
-        ("ar", "", "acute_danger"): 1,
-        ("ar", "", "referral:kvinnofridslinjen_phone"): 1,
-        ("en", "", "conversation_started"): 1,
-        ("en", "rvc_vasterort", "centre_lookup:district"): 1,
-        ("en", "", "referral:city_contact_centre_phone"): 1,
-        ("en", "", "feedback:yes"): 1,
-    })
+    expected = Counter(
+        {
+            ("sv", "", "conversation_started"): 1,
+            ("sv", "", "topic:where_to_turn"): 1,
+            ("sv", "", "referral:kvinnofridslinjen_phone"): 1,
+            ("sv", "", "feedback:partly"): 1,
+            ("sv", "", "improvement:easier_language"): 1,
+            ("ar", "", "conversation_started"): 1,
+            ("ar", "", "acute_danger"): 1,
+            ("ar", "", "referral:kvinnofridslinjen_phone"): 1,
+            ("en", "", "conversation_started"): 1,
+            ("en", "rvc_vasterort", "centre_lookup:district"): 1,
+            ("en", "", "referral:city_contact_centre_phone"): 1,
+            ("en", "", "feedback:yes"): 1,
+        }
+    )
     # The web app writes its counts in batches (every TRYGG_COUNTER_FLUSH_S seconds).
     deadline = time.monotonic() + 20
     while counters(state_dir) - before != expected and time.monotonic() < deadline:
@@ -96,8 +107,13 @@ def test_a_replayed_feedback_answer_is_counted_once(client, state_dir):
     client.say(button("improvement", "other"), sender=sender, language="fi")
     client.say(button("improvement", "other"), sender=sender, language="fi")
 
-    expected = Counter({("fi", "", "conversation_started"): 1, ("fi", "", "feedback:no"): 1,
-                        ("fi", "", "improvement:other"): 1})
+    expected = Counter(
+        {
+            ("fi", "", "conversation_started"): 1,
+            ("fi", "", "feedback:no"): 1,
+            ("fi", "", "improvement:other"): 1,
+        }
+    )
     deadline = time.monotonic() + 20
     while counters(state_dir) - before != expected and time.monotonic() < deadline:
         time.sleep(0.5)

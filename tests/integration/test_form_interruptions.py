@@ -5,14 +5,15 @@ resident is in danger gets the 112 answer first; the booking waits (its question
 with a way to cancel) and can then go on or be cancelled. A question asked inside the form is
 answered, and the booking goes on where it was.
 """
+
 import uuid
 
 import pytest
+from booking_steps import STEPS, answer_for, choose, is_emergency_first, payloads, texts, walk_to
 
 from bot.answers import Content
 from bot.settings import Settings
 from bot.vocabulary import LANGUAGES
-from booking_steps import STEPS, answer_for, choose, is_emergency_first, payloads, texts, walk_to
 
 pytestmark = pytest.mark.stack
 CONTENT = Content.from_settings(Settings())
@@ -35,7 +36,14 @@ QUESTION = {
     "so": "waa maxay målsägandebiträde",
     "fi": "hetkinen, mikä on målsägandebiträde?",
 }
-STOP = {"sv": "avbryt", "en": "cancel", "ar": "توقف", "fa": "لغو کن", "so": "jooji", "fi": "peruuta"}
+STOP = {
+    "sv": "avbryt",
+    "en": "cancel",
+    "ar": "توقف",
+    "fa": "لغو کن",
+    "so": "jooji",
+    "fi": "peruuta",
+}
 CASES = [(language, step) for language in LANGUAGES for step in STEPS]
 
 
@@ -46,7 +54,9 @@ def conversation(client, language):
 
 def asks_again(question, answers):
     """The answers ask the step's question again: its texts and buttons are all there."""
-    return set(texts(question)) <= set(texts(answers)) and set(payloads(question)) <= set(payloads(answers))
+    return set(texts(question)) <= set(texts(answers)) and set(payloads(question)) <= set(
+        payloads(answers)
+    )
 
 
 @pytest.mark.parametrize("language, step", CASES, ids=[f"{l}-{s}" for l, s in CASES])
@@ -55,7 +65,9 @@ def test_danger_at_every_step_gets_112_first_and_the_booking_waits(client, langu
     question = walk_to(say, language, step)
     answers = say(DANGER[language])
     assert is_emergency_first(answers), answers
-    assert texts(answers)[0] == CONTENT.render("utter_acute_danger", language)["text"].split("\n\n")[0]
+    assert (
+        texts(answers)[0] == CONTENT.render("utter_acute_danger", language)["text"].split("\n\n")[0]
+    )
     paused = CONTENT.render("utter_booking_paused", language)
     assert paused["text"] in texts(answers) and "/stop" in payloads(answers)
     assert asks_again(question, answers), answers
@@ -78,7 +90,9 @@ def test_after_danger_the_booking_can_be_cancelled(client, language):
     answers = say("/stop")
     assert texts(answers)[0] == CONTENT.render("utter_booking_stopped", language)["text"]
     # the form is over: a yes now is no answer to a booking question
-    assert CONTENT.render("utter_ask_withheld_ok", language)["text"] not in texts(say(choose("yes")))
+    assert CONTENT.render("utter_ask_withheld_ok", language)["text"] not in texts(
+        say(choose("yes"))
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -103,7 +117,9 @@ def test_stop_typed_inside_the_booking_cancels_it(client, language):
 
 def test_danger_inside_the_cancellation_form_gets_112_first(client):
     say = conversation(client, "sv")
-    assert texts(say("jag vill avboka min uppringning")) == [CONTENT.render("utter_ask_reference_code", "sv")["text"]]
+    assert texts(say("jag vill avboka min uppringning")) == [
+        CONTENT.render("utter_ask_reference_code", "sv")["text"]
+    ]
     answers = say(DANGER["sv"])
     assert is_emergency_first(answers)
     assert CONTENT.render("utter_ask_reference_code", "sv")["text"] in texts(answers)

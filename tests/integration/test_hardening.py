@@ -1,25 +1,35 @@
 """Public-endpoint hardening: rate limits, CORS, Rasa unreachable, no logs of what residents write."""
+
 import socket
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
-
 from stack import Ports, Stack
+
 from tests.conftest import SITE_ORIGIN
 from tests.helpers import Client, free_port, texts, wait_for_port
 
 
 def test_chat_is_rate_limited_per_client_with_a_clear_429(tmp_path):
-    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
-                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_RATE_BURST": "3", "TRYGG_RATE_PER_SECOND": "0.01"})
+    web = Stack(
+        ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+        log_dir=tmp_path,
+        extra_env={
+            "TRYGG_STATE_DIR": str(tmp_path),
+            "TRYGG_RATE_BURST": "3",
+            "TRYGG_RATE_PER_SECOND": "0.01",
+        },
+    )
     web.start_one("web")
     try:
         wait_for_port(web.ports.web)
         client = Client(f"http://127.0.0.1:{web.ports.web}")
-        statuses = [client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"})
-                    for _ in range(5)]
+        statuses = [
+            client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"})
+            for _ in range(5)
+        ]
         assert [s[0] for s in statuses][:3] != [429] * 3
         assert statuses[-1][0] == 429 and statuses[-1][1]["error"] == "TooManyRequests"
         assert "112" in statuses[-1][1]["message"]
@@ -31,17 +41,28 @@ def test_chat_is_rate_limited_per_client_with_a_clear_429(tmp_path):
 
 
 def limited_web(tmp_path, proxies: int) -> Stack:
-    web = Stack(ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()), log_dir=tmp_path,
-                extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_RATE_BURST": "2", "TRYGG_RATE_PER_SECOND": "0.01",
-                           "TRYGG_PROXIES_COUNT": str(proxies)})
+    web = Stack(
+        ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+        log_dir=tmp_path,
+        extra_env={
+            "TRYGG_STATE_DIR": str(tmp_path),
+            "TRYGG_RATE_BURST": "2",
+            "TRYGG_RATE_PER_SECOND": "0.01",
+            "TRYGG_PROXIES_COUNT": str(proxies),
+        },
+    )
     web.start_one("web")
     wait_for_port(web.ports.web)
     return web
 
 
 def chat_from(client, forwarded_for):
-    return client.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"},
-                          headers={"X-Forwarded-For": forwarded_for})[0]
+    return client.request(
+        "POST",
+        "/api/chat",
+        {"sender": str(uuid.uuid4()), "message": "hej"},
+        headers={"X-Forwarded-For": forwarded_for},
+    )[0]
 
 
 def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(tmp_path):
@@ -128,8 +149,15 @@ def test_canary_appears_in_no_log_after_an_action_raises(stack, client):
         canary = f"kanariefagel-{uuid.uuid4().hex[:10]}"
         sender = str(uuid.uuid4())
         client.say("mitt nummer är 070-555 98 76", sender=sender)
-        status, answers, _ = client.request("POST", "/api/chat", {
-            "sender": sender, "message": f"jag bor i Tensta {canary}", "metadata": {"language": "sv"}})
+        status, answers, _ = client.request(
+            "POST",
+            "/api/chat",
+            {
+                "sender": sender,
+                "message": f"jag bor i Tensta {canary}",
+                "metadata": {"language": "sv"},
+            },
+        )
         assert status == 200 and "112" in " ".join(texts(answers))
         logs = {log.name: log.read_text(errors="replace") for log in stack.log_dir.glob("*.log")}
         assert "ValueError (message withheld" in logs["actions.log"]  # it did raise, and was logged

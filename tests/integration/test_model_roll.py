@@ -4,6 +4,7 @@ Retraining used to take the chat down for minutes. `make train` now swaps the mo
 whole, and the running `make run` restarts its Rasa workers one at a time. The test rolls the
 test stack's workers (Redis trackers, two workers) while a resident keeps writing.
 """
+
 import threading
 import time
 import uuid
@@ -23,7 +24,9 @@ def test_rolling_the_workers_keeps_every_conversation_answered(stack, client):
 
     def resident() -> None:
         while not stop.is_set():
-            status, answers, _ = client.request("POST", "/api/chat", {"sender": sender, "message": "tack"})
+            status, answers, _ = client.request(
+                "POST", "/api/chat", {"sender": sender, "message": "tack"}
+            )
             statuses.append((status, [a.get("text", "") for a in answers or []]))
             time.sleep(0.3)
 
@@ -34,8 +37,12 @@ def test_rolling_the_workers_keeps_every_conversation_answered(stack, client):
     finally:
         stop.set()
         writer.join()
-    assert {name: stack.processes[name].pid for name in stack.rasa_ports()}.keys() == pids_before.keys()
-    assert all(stack.processes[name].pid != pid for name, pid in pids_before.items())  # each one restarted
+    assert {
+        name: stack.processes[name].pid for name in stack.rasa_ports()
+    }.keys() == pids_before.keys()
+    assert all(
+        stack.processes[name].pid != pid for name, pid in pids_before.items()
+    )  # each one restarted
     assert len(statuses) > 20  # the roll took a while, and the resident wrote all along
     assert all(status == 200 for status, _ in statuses), [s for s, _ in statuses if s != 200]
     assert all(answer for _, answer in statuses)

@@ -4,14 +4,15 @@
   conversation alternating between them stays consistent; trackers carry an expiry.
 - The default in-memory store (endpoints.yml) forgets a conversation after its session.
 """
+
 import json
 import os
 import time
 import uuid
 
 import pytest
-
 from stack import Ports, Stack
+
 from tests.helpers import Client, free_port, texts, wait_for_port
 
 pytestmark = pytest.mark.stack
@@ -19,8 +20,12 @@ pytestmark = pytest.mark.stack
 
 def second_rasa(stack, tmp_path, **kwargs) -> Stack:
     """Another Rasa process using the running stack's action server and NLG endpoint."""
-    extra = Stack(ports=Ports(rasa=free_port(), actions=stack.ports.actions, web=stack.ports.web),
-                  log_dir=tmp_path, extra_env=dict(stack.extra_env), **kwargs)
+    extra = Stack(
+        ports=Ports(rasa=free_port(), actions=stack.ports.actions, web=stack.ports.web),
+        log_dir=tmp_path,
+        extra_env=dict(stack.extra_env),
+        **kwargs,
+    )
     extra.start_one("rasa")
     wait_for_port(extra.ports.rasa, timeout_s=240)
     deadline = time.monotonic() + 240
@@ -47,16 +52,25 @@ def test_a_conversation_alternating_between_two_rasa_processes_stays_consistent(
         sender = str(uuid.uuid4())
         hook = "/webhooks/rest/webhook"
         answers = first.say("jag vill bli uppringd", sender=sender, language="sv", path=hook)
-        assert any(choose("rvc_innerstan") == b["payload"] for a in answers for b in a.get("buttons", []))
+        assert any(
+            choose("rvc_innerstan") == b["payload"] for a in answers for b in a.get("buttons", [])
+        )
         answers = second.say(choose("rvc_innerstan"), sender=sender, language="sv", path=hook)
-        slots = [b["payload"] for a in answers for b in a.get("buttons", []) if "slot_" in b["payload"]]
+        slots = [
+            b["payload"] for a in answers for b in a.get("buttons", []) if "slot_" in b["payload"]
+        ]
         assert slots, answers  # the second process knew the form was waiting for a centre
         answers = first.say(slots[0], sender=sender, language="sv", path=hook)
-        assert any(choose("weekday_mornings") == b["payload"] for a in answers for b in a.get("buttons", []))
+        assert any(
+            choose("weekday_mornings") == b["payload"]
+            for a in answers
+            for b in a.get("buttons", [])
+        )
         answers = second.say("avbryt", sender=sender, language="sv", path=hook)
         assert texts(answers)
 
         import redis
+
         r = redis.Redis.from_url(redis_url)
         keys = [k for k in r.keys("trygg*") if sender.encode() in k]
         assert keys and all(0 < r.ttl(k) <= 1800 for k in keys)

@@ -1,14 +1,14 @@
 """Every topic answers correctly in all six languages over /api/chat (issue 4), and the
 nearest-RVC examples of issue 5 get the right centre."""
+
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.answers import Content
-from bot.vocabulary import TOPICS
 from bot.settings import Settings
-from bot.vocabulary import LANGUAGES
+from bot.vocabulary import LANGUAGES, TOPICS
 from tests.helpers import texts
 
 pytestmark = pytest.mark.stack
@@ -17,7 +17,9 @@ CONTENT = Content.from_settings(Settings())
 
 
 def first_example(language: str, intent: str) -> str:
-    data = yaml.safe_load((ROOT / "data" / "nlu" / language / "nlu.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (ROOT / "data" / "nlu" / language / "nlu.yml").read_text(encoding="utf-8")
+    )
     block = next(item["examples"] for item in data["nlu"] if item.get("intent") == intent)
     line = block.strip().splitlines()[0][2:]
     return line
@@ -34,16 +36,21 @@ def test_topic_answered_in_the_residents_language(client, language, topic):
     assert "\n\n".join(texts(answers)) == expected
 
 
-@pytest.mark.parametrize("message, language, centre", [
-    ("jag bor i Tensta", "sv", "RVC Västerort"),
-    ("bor på söder", "sv", "RVC Innerstan"),
-    ("I live in Kista", "en", "RVC Västerort"),
-    ("أسكن في فارستا", "ar", "RVC Södra söderort"),
-])
+@pytest.mark.parametrize(
+    "message, language, centre",
+    [
+        ("jag bor i Tensta", "sv", "RVC Västerort"),
+        ("bor på söder", "sv", "RVC Innerstan"),
+        ("I live in Kista", "en", "RVC Västerort"),
+        ("أسكن في فارستا", "ar", "RVC Södra söderort"),
+    ],
+)
 def test_nearest_centre_over_the_chat_api(client, message, language, centre):
     text = " ".join(texts(client.say(message, language=language)))
     assert centre in text
-    others = {"RVC Västerort", "RVC Innerstan", "RVC Västra söderort", "RVC Södra söderort"} - {centre}
+    others = {"RVC Västerort", "RVC Innerstan", "RVC Västra söderort", "RVC Södra söderort"} - {
+        centre
+    }
     assert not any(other in text for other in others)
 
 

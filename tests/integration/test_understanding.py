@@ -1,6 +1,7 @@
 """Messages as residents write them, over /api/chat (issue 16): the most safety-relevant need
 wins in every language, a place inside a long story gives its centre, and the answer comes in
 the resident's language without a widget choice."""
+
 import uuid
 
 import pytest
@@ -62,22 +63,33 @@ def test_a_person_who_uses_violence_gets_rvc_and_valj_att_sluta(client, language
 
 
 def test_a_place_inside_a_long_story_gives_its_centre(client):
-    story = ("hej jag vet inte riktigt hur jag ska börja men min sambo har varit elak mot mig länge och "
-             "nu vill jag ha hjälp, jag bor i enskededalen, vart ska jag vända mig")
+    story = (
+        "hej jag vet inte riktigt hur jag ska börja men min sambo har varit elak mot mig länge och "
+        "nu vill jag ha hjälp, jag bor i enskededalen, vart ska jag vända mig"
+    )
     joined = " ".join(texts(client.say(story)))
     assert "RVC Södra söderort" in joined
 
 
-@pytest.mark.parametrize("message", ["where can I get help", "I live in Skärholmen and need help",
-                                     "what does a målsägandebiträde do"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "where can I get help",
+        "I live in Skärholmen and need help",
+        "what does a målsägandebiträde do",
+    ],
+)
 def test_english_with_swedish_terms_is_answered_in_english(client, message):
     answers = client.say(message)
-    assert answers and all((a.get("custom") or {}).get("language", "en") == "en" for a in answers), answers
+    assert answers and all(
+        (a.get("custom") or {}).get("language", "en") == "en" for a in answers
+    ), answers
 
 
 def test_a_request_for_english_holds_against_a_message_with_a_swedish_term(client):
     sender = str(uuid.uuid4())
-    assert texts(client.say("can you answer in English please?", sender=sender))[0] == first_paragraph(
-        "utter_language_switched", "en")
+    assert texts(client.say("can you answer in English please?", sender=sender))[
+        0
+    ] == first_paragraph("utter_language_switched", "en")
     answers = client.say("kontaktförbud?", sender=sender)
     assert texts(answers)[0] == first_paragraph("utter_contact_ban", "en"), answers

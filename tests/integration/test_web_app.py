@@ -1,4 +1,5 @@
 """The web app on its own: the chat contract's bad inputs, health when parts are down, headers."""
+
 import json
 import uuid
 
@@ -21,14 +22,21 @@ def test_health_names_the_parts_that_are_down(web):
     assert body["parts"]["nlg"] == "up"
 
 
-@pytest.mark.parametrize("raw, status, reason", [
-    (b"{not json", 400, "InvalidJson"),
-    (b"[]", 400, "InvalidJson"),
-    (b"\xff\xfe\x00garbage", 400, "InvalidJson"),
-    (json.dumps({"sender": "abc", "message": "hej"}).encode(), 400, "InvalidSender"),
-    (json.dumps({"sender": str(uuid.uuid4()), "message": ""}).encode(), 400, "EmptyMessage"),
-    (json.dumps({"sender": str(uuid.uuid4()), "message": "x" * 3000}).encode(), 413, "MessageTooLong"),
-])
+@pytest.mark.parametrize(
+    "raw, status, reason",
+    [
+        (b"{not json", 400, "InvalidJson"),
+        (b"[]", 400, "InvalidJson"),
+        (b"\xff\xfe\x00garbage", 400, "InvalidJson"),
+        (json.dumps({"sender": "abc", "message": "hej"}).encode(), 400, "InvalidSender"),
+        (json.dumps({"sender": str(uuid.uuid4()), "message": ""}).encode(), 400, "EmptyMessage"),
+        (
+            json.dumps({"sender": str(uuid.uuid4()), "message": "x" * 3000}).encode(),
+            413,
+            "MessageTooLong",
+        ),
+    ],
+)
 def test_bad_chat_requests_get_a_clear_json_4xx(web, raw, status, reason):
     got, body, headers = web.request("POST", "/api/chat", raw=raw)
     assert got == status
@@ -43,8 +51,11 @@ def test_a_body_over_the_size_limit_is_refused_with_413(web):
 
 
 def test_when_rasa_is_down_the_resident_still_gets_112_and_helplines(web):
-    got, answers, _ = web.request("POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej",
-                                                         "metadata": {"language": "en"}})
+    got, answers, _ = web.request(
+        "POST",
+        "/api/chat",
+        {"sender": str(uuid.uuid4()), "message": "hej", "metadata": {"language": "en"}},
+    )
     assert got == 503
     text = " ".join(texts(answers))
     assert "112" in text and "020-50 50 50" in text
@@ -53,8 +64,16 @@ def test_when_rasa_is_down_the_resident_still_gets_112_and_helplines(web):
 
 def test_nlg_endpoint_answers_in_the_language_of_the_metadata(web):
     tracker = {"events": [{"event": "user", "text": "hej", "metadata": {"language": "ar"}}]}
-    got, message, _ = web.request("POST", "/nlg", {"response": "utter_acute_danger", "arguments": {},
-                                                   "tracker": tracker, "channel": {"name": "rest"}})
+    got, message, _ = web.request(
+        "POST",
+        "/nlg",
+        {
+            "response": "utter_acute_danger",
+            "arguments": {},
+            "tracker": tracker,
+            "channel": {"name": "rest"},
+        },
+    )
     assert got == 200
     assert "112" in message["text"]
     assert message["custom"] == {"priority": "emergency", "language": "ar", "direction": "rtl"}

@@ -1,5 +1,6 @@
 """An action server package whose ``action_find_centre`` raises with the resident's words in
 the exception message: the worst case for logs (tests/integration/test_hardening.py)."""
+
 from rasa_sdk import Action
 
 

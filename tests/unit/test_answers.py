@@ -1,4 +1,5 @@
 """Answers come from the catalogs with facts filled in by name, and follow edits live."""
+
 import shutil
 import time
 from pathlib import Path
@@ -8,7 +9,6 @@ import yaml
 
 from bot.answers import Content, UnknownResponse, fill
 from bot.settings import Settings
-
 from bot.vocabulary import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +31,21 @@ def test_swedish_answer_has_facts_filled_in(content):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_response_renders_without_placeholders_in_every_language(content, language):
     for name in content.response_names():
-        arguments = {"place": "Tensta", "centre_name": "RVC Västerort", "district": "Järva",
-                     "address": "Bredholmsgatan 4", "year": "2018", "slot_time": "onsdag 25 november 09:00",
-                     "reference": "ABCD-2345", "safe_times_text": "@utter_safe_weekday_mornings",
-                     "may_identify_text": "@utter_word_no", "may_leave_message_text": "@utter_word_no",
-                     "withheld_ok_text": "@utter_word_yes", "call_language_text": "@utter_language_name_ar",
-                     "interpreter_text": "@utter_word_yes"}
+        arguments = {
+            "place": "Tensta",
+            "centre_name": "RVC Västerort",
+            "district": "Järva",
+            "address": "Bredholmsgatan 4",
+            "year": "2018",
+            "slot_time": "onsdag 25 november 09:00",
+            "reference": "ABCD-2345",
+            "safe_times_text": "@utter_safe_weekday_mornings",
+            "may_identify_text": "@utter_word_no",
+            "may_leave_message_text": "@utter_word_no",
+            "withheld_ok_text": "@utter_word_yes",
+            "call_language_text": "@utter_language_name_ar",
+            "interpreter_text": "@utter_word_yes",
+        }
         message = content.render(name, language, arguments)
         assert "{" not in message["text"], (name, language)
         assert message["custom"]["language"] == language
@@ -60,7 +69,9 @@ def test_buttons_are_translated_and_payloads_kept(content):
 
 
 def test_unknown_language_falls_back_to_swedish(content):
-    assert content.render("utter_greet", "de")["text"] == content.render("utter_greet", "sv")["text"]
+    assert (
+        content.render("utter_greet", "de")["text"] == content.render("utter_greet", "sv")["text"]
+    )
 
 
 def test_unknown_response_is_an_error(content):
@@ -79,7 +90,9 @@ def test_edits_to_facts_and_catalogs_apply_without_restart(tmp_path):
     shutil.copy(ROOT / "bot/content/facts.yml", tmp_path / "facts.yml")
     content = Content(tmp_path / "domain.yml", tmp_path / "locales", tmp_path / "facts.yml")
     facts = yaml.safe_load((tmp_path / "facts.yml").read_text())
-    assert facts["kvinnofridslinjen_phone"]["value"] in content.render("utter_goodbye", "sv")["text"]
+    assert (
+        facts["kvinnofridslinjen_phone"]["value"] in content.render("utter_goodbye", "sv")["text"]
+    )
 
     facts["kvinnofridslinjen_phone"]["value"] = "020-99 99 99"
     time.sleep(0.01)

@@ -1,5 +1,6 @@
 """docs/architecture.md names every module of bot/ and actions/ (one line each: what it owns),
 and no module that is gone."""
+
 import re
 from pathlib import Path
 
@@ -7,7 +8,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def modules():
-    found = {str(p.relative_to(ROOT)) for folder in ("bot", "actions") for p in (ROOT / folder).rglob("*.py")}
+    found = {
+        str(p.relative_to(ROOT))
+        for folder in ("bot", "actions")
+        for p in (ROOT / folder).rglob("*.py")
+    }
     return {m for m in found if not m.endswith("__init__.py") and "/migrations/versions/" not in m}
 
 

@@ -1,4 +1,5 @@
 """The audit log page's rows: Swedish labels, centre names, short references; old rows still render."""
+
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +16,9 @@ BOOKING = "0f" * 16
 
 
 def entry(event, detail="", booking_id=None, centre="rvc_innerstan"):
-    return SimpleNamespace(at=None, actor="anna", centre=centre, event=event, booking_id=booking_id, detail=detail)
+    return SimpleNamespace(
+        at=None, actor="anna", centre=centre, event=event, booking_id=booking_id, detail=detail
+    )
 
 
 def test_every_event_written_by_the_code_has_a_swedish_label():
@@ -29,12 +32,16 @@ def test_every_event_written_by_the_code_has_a_swedish_label():
 def test_a_row_names_the_centre_and_shortens_the_booking_id():
     [row] = audit_view.rows([entry("reveal", booking_id=BOOKING)], NAMES)
     assert row["event"] == EVENT_LABELS["reveal"] and row["centre"] == NAMES["rvc_innerstan"]
-    assert row["booking"] == BOOKING[:audit_view.SHORT_REFERENCE] and BOOKING not in str(row)
+    assert row["booking"] == BOOKING[: audit_view.SHORT_REFERENCE] and BOOKING not in str(row)
 
 
 def test_an_unknown_event_or_centre_is_shown_as_itself():
     [row] = audit_view.rows([entry("imported", "from the old system", centre="rvc_closed")], NAMES)
-    assert (row["event"], row["centre"], row["detail"]) == ("imported", "rvc_closed", "from the old system")
+    assert (row["event"], row["centre"], row["detail"]) == (
+        "imported",
+        "rvc_closed",
+        "from the old system",
+    )
 
 
 @pytest.mark.parametrize("detail", ["outcome=reached closed=1", "reached (closed, number erased)"])
@@ -49,7 +56,9 @@ def test_a_schedule_change_keeps_its_figures_old_rows_too(detail):
     assert "30" in text and "2" in text and "slot" not in text and "capacity" not in text
 
 
-@pytest.mark.parametrize("detail", ["username=nils.b role=staff centre=rvc_vasterort", "nils.b (staff, rvc_vasterort)"])
+@pytest.mark.parametrize(
+    "detail", ["username=nils.b role=staff centre=rvc_vasterort", "nils.b (staff, rvc_vasterort)"]
+)
 def test_a_new_account_shows_its_role_and_centre_name_old_rows_too(detail):
     text = audit_view.detail_text("staff_created", detail, NAMES)
     assert "nils.b" in text and ROLE_LABELS["staff"] in text and NAMES["rvc_vasterort"] in text

@@ -1,4 +1,5 @@
 """Booking storage on SQLite and PostgreSQL: capacity, double submit, cancel, erasure, no identity."""
+
 import base64
 import os
 import threading
@@ -20,9 +21,17 @@ PHONE = "+46701234567"
 
 
 def request(slot=SLOT):
-    return repo.BookingRequest(centre="rvc_innerstan", slot_start=slot, language="sv", call_language="ar",
-                               interpreter=True, may_identify=False, may_leave_message=False,
-                               withheld_ok=True, safe_times="weekday_mornings")
+    return repo.BookingRequest(
+        centre="rvc_innerstan",
+        slot_start=slot,
+        language="sv",
+        call_language="ar",
+        interpreter=True,
+        may_identify=False,
+        may_leave_message=False,
+        withheld_ok=True,
+        safe_times="weekday_mornings",
+    )
 
 
 @pytest.fixture(params=database_params())
@@ -41,7 +50,9 @@ def test_booking_keeps_the_number_only_encrypted_and_returns_a_reference(db):
         code = repo.book_callback(s, request(), token, capacity=2, pepper=PEPPER)
     with session_scope(db) as s:
         row = s.execute(select(bookings)).one()
-    assert PHONE.encode() not in bytes(row.phone_cipher) and b"701234567" not in bytes(row.phone_cipher)
+    assert PHONE.encode() not in bytes(row.phone_cipher) and b"701234567" not in bytes(
+        row.phone_cipher
+    )
     assert CIPHER.decrypt(row.phone_cipher) == PHONE
     assert row.reference_hash == reference_hash(PEPPER, code) and code not in row.reference_hash
     assert len(code) == 9 and code[4] == "-"
@@ -56,7 +67,9 @@ def test_a_full_slot_refuses_and_keeps_the_token_for_another_slot(db):
             repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
     with session_scope(db) as s:
         assert repo.phone_token_is_valid(s, token)
-        repo.book_callback(s, request(SLOT + timedelta(minutes=30)), token, capacity=1, pepper=PEPPER)
+        repo.book_callback(
+            s, request(SLOT + timedelta(minutes=30)), token, capacity=1, pepper=PEPPER
+        )
     with session_scope(db) as s:
         assert len(s.execute(select(bookings)).all()) == 2
 
@@ -139,7 +152,9 @@ def test_retention_erases_old_numbers_and_expired_tokens(db):
         repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
         fresh = repo.store_phone_token(s, CIPHER.encrypt(PHONE))
     with session_scope(db) as s:
-        erased = repo.apply_retention(s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2))
+        erased = repo.apply_retention(
+            s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2)
+        )
     assert erased == 1
     with session_scope(db) as s:
         assert s.execute(select(bookings.c.phone_cipher)).scalar_one() is None
@@ -149,7 +164,9 @@ def test_retention_erases_old_numbers_and_expired_tokens(db):
 
 def test_expired_tokens_cannot_book(db):
     with session_scope(db) as s:
-        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=datetime.now(timezone.utc) - timedelta(hours=1))
+        token = repo.store_phone_token(
+            s, CIPHER.encrypt(PHONE), now=datetime.now(timezone.utc) - timedelta(hours=1)
+        )
     with pytest.raises(repo.TokenUnknown):
         with session_scope(db) as s:
             repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
@@ -159,14 +176,42 @@ def test_expired_tokens_cannot_book(db):
 # it cannot identify a resident (name, personal number, IP, e-mail) or link a booking to a chat
 # (sender id, message text, conversation time finer than the slot).
 ALLOWED_COLUMNS = {
-    "bookings": {"id", "centre", "slot_start", "language", "call_language", "interpreter", "may_identify",
-                 "may_leave_message", "withheld_ok", "safe_times", "status", "reference_hash", "phone_cipher",
-                 "claimed_by", "outcome", "attempts", "created_at", "updated_at", "phone_erased_at"},
+    "bookings": {
+        "id",
+        "centre",
+        "slot_start",
+        "language",
+        "call_language",
+        "interpreter",
+        "may_identify",
+        "may_leave_message",
+        "withheld_ok",
+        "safe_times",
+        "status",
+        "reference_hash",
+        "phone_cipher",
+        "claimed_by",
+        "outcome",
+        "attempts",
+        "created_at",
+        "updated_at",
+        "phone_erased_at",
+    },
     "slot_usage": {"centre", "slot_start", "capacity", "booked"},
     "phone_tokens": {"token_hash", "phone_cipher", "expires_at"},
     # staff side: staff identities are fine; nothing about residents
-    "staff": {"id", "username", "centre", "role", "password_hash", "active", "created_at", "must_change_password",
-              "totp_secret", "totp_last_step"},
+    "staff": {
+        "id",
+        "username",
+        "centre",
+        "role",
+        "password_hash",
+        "active",
+        "created_at",
+        "must_change_password",
+        "totp_secret",
+        "totp_last_step",
+    },
     "staff_sessions": {"token_hash", "staff_id", "csrf_token", "expires_at"},
     "audit_log": {"id", "at", "actor", "centre", "event", "booking_id", "detail"},
     # statistics: counts per day, never per conversation or message
@@ -204,6 +249,7 @@ def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
     with session_scope(url) as s:
         repo.book_callback(s, request(SLOT), token, capacity=1, pepper=PEPPER, now=four_days_ago)
     from bot.retention import run_once
+
     assert run_once() == 1
     assert run_once() == 0
 
@@ -212,6 +258,9 @@ def test_no_reference_code_is_taken_for_a_phone_number():
     """Codes the web app would redact as a number could not be typed back to cancel."""
     from bot.phone import looks_like_phone_number
     from bot.storage.bookings import _new_reference_code
+
     assert looks_like_phone_number("af48-9477")  # such codes exist among random draws
     codes = [_new_reference_code() for _ in range(20000)]
-    assert not [c for c in codes if looks_like_phone_number(c) or looks_like_phone_number(c.lower())]
+    assert not [
+        c for c in codes if looks_like_phone_number(c) or looks_like_phone_number(c.lower())
+    ]

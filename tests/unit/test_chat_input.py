@@ -1,4 +1,5 @@
 """The chat request contract: what reaches Rasa, and the clear 4xx for everything else."""
+
 import uuid
 
 import pytest
@@ -10,34 +11,51 @@ SENDER = str(uuid.uuid4())
 
 
 def test_valid_message_keeps_sender_text_and_language():
-    message = parse_chat_request({"sender": SENDER, "message": " hej ", "metadata": {"language": "ar"}}, 2000)
-    assert message.rasa_payload() == {"sender": SENDER, "message": "hej", "metadata": {"language": "ar"}}
+    message = parse_chat_request(
+        {"sender": SENDER, "message": " hej ", "metadata": {"language": "ar"}}, 2000
+    )
+    assert message.rasa_payload() == {
+        "sender": SENDER,
+        "message": "hej",
+        "metadata": {"language": "ar"},
+    }
 
 
 def test_metadata_is_optional_and_other_keys_are_dropped():
-    message = parse_chat_request({"sender": SENDER, "message": "hej", "metadata": {"ip": "1.2.3.4"}}, 2000)
+    message = parse_chat_request(
+        {"sender": SENDER, "message": "hej", "metadata": {"ip": "1.2.3.4"}}, 2000
+    )
     assert message.rasa_payload()["metadata"] == {}
 
 
-@pytest.mark.parametrize("body, reason", [
-    (None, "InvalidJson"),
-    ([], "InvalidJson"),
-    ("hej", "InvalidJson"),
-    ({"message": "hej"}, "InvalidSender"),
-    ({"sender": "user-1", "message": "hej"}, "InvalidSender"),
-    ({"sender": str(uuid.uuid1()), "message": "hej"}, "InvalidSender"),        # not random
-    ({"sender": SENDER.replace("-", ""), "message": "hej"}, "InvalidSender"),  # not canonical
-    ({"sender": 42, "message": "hej"}, "InvalidSender"),
-    ({"sender": SENDER}, "InvalidMessage"),
-    ({"sender": SENDER, "message": 5}, "InvalidMessage"),
-    ({"sender": SENDER, "message": ""}, "EmptyMessage"),
-    ({"sender": SENDER, "message": " \n\t "}, "EmptyMessage"),
-    ({"sender": SENDER, "message": "\u0000\u202e\u0007"}, "EmptyMessage"),
-    ({"sender": SENDER, "message": "x" * 2001}, "MessageTooLong"),
-    ({"sender": SENDER, "message": "hej", "metadata": "sv"}, "InvalidMetadata"),
-    ({"sender": SENDER, "message": "hej", "metadata": {"language": "de"}}, "UnsupportedLanguage"),
-    ({"sender": SENDER, "message": "hej", "metadata": {"language": ["sv"]}}, "UnsupportedLanguage"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (None, "InvalidJson"),
+        ([], "InvalidJson"),
+        ("hej", "InvalidJson"),
+        ({"message": "hej"}, "InvalidSender"),
+        ({"sender": "user-1", "message": "hej"}, "InvalidSender"),
+        ({"sender": str(uuid.uuid1()), "message": "hej"}, "InvalidSender"),  # not random
+        ({"sender": SENDER.replace("-", ""), "message": "hej"}, "InvalidSender"),  # not canonical
+        ({"sender": 42, "message": "hej"}, "InvalidSender"),
+        ({"sender": SENDER}, "InvalidMessage"),
+        ({"sender": SENDER, "message": 5}, "InvalidMessage"),
+        ({"sender": SENDER, "message": ""}, "EmptyMessage"),
+        ({"sender": SENDER, "message": " \n\t "}, "EmptyMessage"),
+        ({"sender": SENDER, "message": "\u0000\u202e\u0007"}, "EmptyMessage"),
+        ({"sender": SENDER, "message": "x" * 2001}, "MessageTooLong"),
+        ({"sender": SENDER, "message": "hej", "metadata": "sv"}, "InvalidMetadata"),
+        (
+            {"sender": SENDER, "message": "hej", "metadata": {"language": "de"}},
+            "UnsupportedLanguage",
+        ),
+        (
+            {"sender": SENDER, "message": "hej", "metadata": {"language": ["sv"]}},
+            "UnsupportedLanguage",
+        ),
+    ],
+)
 def test_bad_requests_get_a_clear_4xx(body, reason):
     with pytest.raises(ApiError) as raised:
         parse_chat_request(body, 2000)

@@ -1,5 +1,6 @@
 """An editor's mistake never reaches a resident: each one is refused entry by entry, the last
 good version stays live, and the editor is told where (issue 20)."""
+
 import logging
 import shutil
 import time
@@ -99,7 +100,7 @@ def test_other_edits_in_the_same_file_still_go_live(files):
     edit(files / "facts.yml", "kvinnofridslinjen_phone:", "kvinnofrid_phone:")
     edit(files / "facts.yml", f'value: "{old_police}"', 'value: "114 99"')
     edit_translations(english_catalog(files), "{emergency_phone}", "{emergency_phon}")
-    edit(english_catalog(files), 'msgstr "You\'re welcome', 'msgstr "No problem', 1)
+    edit(english_catalog(files), "msgstr \"You're welcome", 'msgstr "No problem', 1)
     assert content.render("utter_acute_danger", "en")["text"] == before
     assert content.render("utter_thanks", "en")["text"].startswith("No problem")
     assert any("114 99" in content.render(name, "sv")["text"] for name in content.response_names())
@@ -117,13 +118,19 @@ def test_an_unterminated_po_string_is_refused_not_cut_short(files):
     assert content.render("utter_acute_danger", "en")["text"] == before
     problem = next(p for p in content.refused() if p.code == "po_quote")
     assert problem.where == f"locales/en/LC_MESSAGES/messages.po:{index + 1}"
-    assert content.render("utter_thanks", "en")["text"] != content.render("utter_thanks", "sv")["text"]
+    assert (
+        content.render("utter_thanks", "en")["text"] != content.render("utter_thanks", "sv")["text"]
+    )
 
 
 def test_a_yaml_error_in_the_facts_keeps_them_and_names_the_line(files):
     content = content_of(files)
     before = content.render("utter_goodbye", "sv")["text"]
-    edit(files / "facts.yml", "kvinnofridslinjen_phone:\n  value:", "kvinnofridslinjen_phone:\n value: [")
+    edit(
+        files / "facts.yml",
+        "kvinnofridslinjen_phone:\n  value:",
+        "kvinnofridslinjen_phone:\n value: [",
+    )
     assert content.render("utter_goodbye", "sv")["text"] == before
     (problem,) = content.refused()
     assert problem.code == "yaml_syntax" and problem.where.startswith("facts.yml:")
@@ -147,6 +154,8 @@ def test_the_log_names_file_line_and_rule_never_the_text(files, caplog):
         content.render("utter_acute_danger", "en")
         content.render("utter_acute_danger", "en")  # logged once, not on every answer
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.content_store"]
-    assert lines and all("placeholder_mismatch" in line and "messages.po:" in line for line in lines)
+    assert lines and all(
+        "placeholder_mismatch" in line and "messages.po:" in line for line in lines
+    )
     assert len(lines) == len(content.refused())
     assert not any("Call" in line or "emergency_phon" in line for line in lines)

@@ -1,5 +1,6 @@
 """The danger detector without the model: phrases, concept patterns, spelling variants, and what
 cancels an alarm (bot/danger.py, bot/patterns.py, bot/content/danger_*.yml)."""
+
 import pytest
 
 from bot import patterns
@@ -7,22 +8,27 @@ from bot.danger import danger_reason, is_acute_danger
 from bot.text_norm import fold_for_match
 
 
-@pytest.mark.parametrize("text", [
-    # the messages issue 16 found missed
-    "شوهرم الان مرا لت و کوب می‌کند",
-    "همین الان منو زد و هنوز خونه‌ست",
-    "تفنگ داره",
-    "middi buu wataa",
-    "qoriga ayuu haystaa",
-    "bidrobni halla",
-    "han kom precis hem och han har en kniv",
-    "he just came home drunk and he is hitting me right now",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the messages issue 16 found missed
+        "شوهرم الان مرا لت و کوب می‌کند",
+        "همین الان منو زد و هنوز خونه‌ست",
+        "تفنگ داره",
+        "middi buu wataa",
+        "qoriga ayuu haystaa",
+        "bidrobni halla",
+        "han kom precis hem och han har en kniv",
+        "he just came home drunk and he is hitting me right now",
+    ],
+)
 def test_the_missed_examples_of_the_issue_are_found(text):
     assert is_acute_danger(text)
 
 
-@pytest.mark.parametrize("written", ["داره منو می زنه", "داره منو می‌زنه", "داره منو میزنه", "داره منو مي زنه"])
+@pytest.mark.parametrize(
+    "written", ["داره منو می زنه", "داره منو می‌زنه", "داره منو میزنه", "داره منو مي زنه"]
+)
 def test_persian_mi_joined_spaced_or_with_zwnj_is_one_word(written):
     assert is_acute_danger(written)
 
@@ -32,7 +38,9 @@ def test_arabic_letter_variants_do_not_matter(written):
     assert is_acute_danger(written)
 
 
-@pytest.mark.parametrize("written", ["wuu i garaacayaa hadda", "wu i garacaya hada", "wuu i garaacaya haatan"])
+@pytest.mark.parametrize(
+    "written", ["wuu i garaacayaa hadda", "wu i garacaya hada", "wuu i garaacaya haatan"]
+)
 def test_somali_spelling_variants_do_not_matter(written):
     assert is_acute_danger(written)
 
@@ -42,30 +50,36 @@ def test_arabizi_digits_are_read_as_letters():
     assert is_acute_danger("jozi 3am yedrobni halla2")
 
 
-@pytest.mark.parametrize("text, rule", [
-    ("hon står i köket med en kniv", "weapon_held"),
-    ("he's outside my flat banging on the door", "phrase"),
-    ("han håller fast mig och jag kan inte ta mig loss", "held_down"),
-    ("se kuristaa mua", "phrase"),
-    ("pappa hotar mig nu för att jag inte vill gifta mig", "threat_now"),
-    ("hjälp!!", "cry_for_help"),
-    ("blood everywhere he's still here", "hurt_still_here"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("hon står i köket med en kniv", "weapon_held"),
+        ("he's outside my flat banging on the door", "phrase"),
+        ("han håller fast mig och jag kan inte ta mig loss", "held_down"),
+        ("se kuristaa mua", "phrase"),
+        ("pappa hotar mig nu för att jag inte vill gifta mig", "threat_now"),
+        ("hjälp!!", "cry_for_help"),
+        ("blood everywhere he's still here", "hurt_still_here"),
+    ],
+)
 def test_concepts_generalise_beyond_the_phrase_list(text, rule):
     assert danger_reason(text) == rule
 
 
-@pytest.mark.parametrize("text", [
-    "han slog mig förra året, kan jag anmäla?",
-    "what if he hits me again after the trial",
-    "är det våld om han stryper mig?",
-    "han slår mig ibland när han är full",
-    "i'm safe now but he threatened to kill me, can i get kontaktförbud",
-    "does it count as violence if he says he is going to kill me",
-    "he pulled a knife on me a year ago",
-    "tarvitsen apua",
-    "hur gör jag en polisanmälan",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "han slog mig förra året, kan jag anmäla?",
+        "what if he hits me again after the trial",
+        "är det våld om han stryper mig?",
+        "han slår mig ibland när han är full",
+        "i'm safe now but he threatened to kill me, can i get kontaktförbud",
+        "does it count as violence if he says he is going to kill me",
+        "he pulled a knife on me a year ago",
+        "tarvitsen apua",
+        "hur gör jag en polisanmälan",
+    ],
+)
 def test_questions_about_the_past_or_the_process_are_no_alarm(text):
     assert not is_acute_danger(text), danger_reason(text)
 
@@ -83,8 +97,10 @@ def test_a_rule_with_alone_needs_the_whole_message():
 
 def test_patterns_are_folded_like_messages(tmp_path):
     path = tmp_path / "p.yml"
-    path.write_text('rules:\n  r: {all: [a, b], window: 2}\nconcepts:\n  a: {sv: ["slår*"]}\n  b: {sv: ["nu"]}\n',
-                    encoding="utf-8")
+    path.write_text(
+        'rules:\n  r: {all: [a, b], window: 2}\nconcepts:\n  a: {sv: ["slår*"]}\n  b: {sv: ["nu"]}\n',
+        encoding="utf-8",
+    )
     rules = patterns.load(path)
     assert rules.first_match_in("HAN SLÅR MIG NU") == "r"
     assert rules.first_match_in("han slår mig hela dagen nu") is None  # outside the window

@@ -1,5 +1,6 @@
 """A feedback answer counts once per conversation and session (actions/followup.py), read from
 the tracker's events alone."""
+
 from actions.followup import FEEDBACK, answered_before
 
 
@@ -12,7 +13,9 @@ SESSION = [{"event": "action", "name": "action_session_start"}, {"event": "sessi
 
 
 def test_the_first_feedback_answer_of_a_session_counts():
-    assert not answered_before(SESSION + [user("thanks"), user("feedback", "yes")], "feedback", FEEDBACK)
+    assert not answered_before(
+        SESSION + [user("thanks"), user("feedback", "yes")], "feedback", FEEDBACK
+    )
 
 
 def test_a_second_feedback_answer_in_the_same_session_does_not_count():

@@ -1,4 +1,5 @@
 """The statistics charts: one per series, each on its own scale, revealing no more than the table."""
+
 from bot.followup_report import BASE_COLUMNS, CHARTS, bar_charts
 
 METRICS = [metric for metric, _label in BASE_COLUMNS]
@@ -6,12 +7,19 @@ METRICS = [metric for metric, _label in BASE_COLUMNS]
 
 def table_of(rows):
     """A report table whose rows give only contacts and bookings (every other column 0)."""
+
     def values(contacts, bookings):
         cells = [0] * len(BASE_COLUMNS)
-        cells[METRICS.index("conversation_started")], cells[METRICS.index("booking_made")] = contacts, bookings
+        cells[METRICS.index("conversation_started")], cells[METRICS.index("booking_made")] = (
+            contacts,
+            bookings,
+        )
         return cells
-    return {"columns": [label for _m, label in BASE_COLUMNS],
-            "rows": [(period, values(contacts, bookings)) for period, contacts, bookings in rows]}
+
+    return {
+        "columns": [label for _m, label in BASE_COLUMNS],
+        "rows": [(period, values(contacts, bookings)) for period, contacts, bookings in rows],
+    }
 
 
 def test_each_chart_uses_its_own_scale():

@@ -1,4 +1,5 @@
 """Every intent that interrupts a form has its rule in both forms, and the rules file is current."""
+
 import sys
 from pathlib import Path
 
@@ -35,7 +36,13 @@ def test_every_question_that_interrupts_a_form_has_an_answer():
 
 
 def test_every_knowledge_intent_interrupts_the_forms():
-    knowledge = yaml.safe_load((ROOT / "data/rules/knowledge.yml").read_text(encoding="utf-8"))["rules"]
-    answered = {r["steps"][0]["intent"] for r in knowledge if r["steps"][1]["action"] == f"utter_{r['steps'][0]['intent']}"}
+    knowledge = yaml.safe_load((ROOT / "data/rules/knowledge.yml").read_text(encoding="utf-8"))[
+        "rules"
+    ]
+    answered = {
+        r["steps"][0]["intent"]
+        for r in knowledge
+        if r["steps"][1]["action"] == f"utter_{r['steps'][0]['intent']}"
+    }
     answered -= {"greet", "goodbye", "thanks", "affirm", "deny", "feedback", "improvement"}
     assert answered <= set(interruptions(DOMAIN)), answered - set(interruptions(DOMAIN))

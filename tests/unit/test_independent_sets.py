@@ -1,4 +1,5 @@
 """The independent evaluation sets: big enough, covering every intent, scored only where unseen."""
+
 import re
 import sys
 from pathlib import Path
@@ -12,12 +13,19 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench_nlu import independent_set, training_texts  # noqa: E402
 
-INTENTS = [i for i in re.findall(r"^\| (\w+) \|", (ROOT / "tests/independent/INTENTS.md").read_text(encoding="utf-8"), re.M)
-           if i != "intent"]
+INTENTS = [
+    i
+    for i in re.findall(
+        r"^\| (\w+) \|", (ROOT / "tests/independent/INTENTS.md").read_text(encoding="utf-8"), re.M
+    )
+    if i != "intent"
+]
 
 
 def load(language):
-    return yaml.safe_load((ROOT / "tests" / "independent" / f"{language}.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        (ROOT / "tests" / "independent" / f"{language}.yml").read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

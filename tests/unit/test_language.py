@@ -1,11 +1,16 @@
 """The answer language: explicit request > client's choice > confident detection > earlier turns."""
+
 import pytest
 
 from bot.language import detect_language, resolve_language
 
 
 def user(text, language=None, intent="greet", entities=()):
-    event = {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": list(entities)}}
+    event = {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}, "entities": list(entities)},
+    }
     if language:
         event["metadata"] = {"language": language}
     return event
@@ -15,19 +20,24 @@ def tracker(*events):
     return {"events": list(events)}
 
 
-@pytest.mark.parametrize("text, language", [
-    ("jag behöver hjälp, min man slår mig", "sv"),
-    ("I need help, my husband hits me", "en"),
-    ("أحتاج مساعدة زوجي يضربني", "ar"),
-    ("به کمک نیاز دارم شوهرم مرا می‌زند", "fa"),
-    ("waxaan u baahanahay caawimaad", "so"),
-    ("tarvitsen apua, mieheni lyö minua", "fi"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("jag behöver hjälp, min man slår mig", "sv"),
+        ("I need help, my husband hits me", "en"),
+        ("أحتاج مساعدة زوجي يضربني", "ar"),
+        ("به کمک نیاز دارم شوهرم مرا می‌زند", "fa"),
+        ("waxaan u baahanahay caawimaad", "so"),
+        ("tarvitsen apua, mieheni lyö minua", "fi"),
+    ],
+)
 def test_detects_each_language(text, language):
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize("text", ["ok", "ja", "0701234567", "?", "RVC", "tel_Xk3mQpL9aZrTbWcYdEfGhJ", "tel_invalid"])
+@pytest.mark.parametrize(
+    "text", ["ok", "ja", "0701234567", "?", "RVC", "tel_Xk3mQpL9aZrTbWcYdEfGhJ", "tel_invalid"]
+)
 def test_short_or_ambiguous_text_is_not_detected(text):
     assert detect_language(text) is None
 
@@ -37,12 +47,18 @@ def test_client_choice_wins_over_detection():
 
 
 def test_language_stays_stable_for_short_messages():
-    assert resolve_language(tracker(user("tarvitsen apua nyt heti"), user("ok"), user("0701234567"))) == "fi"
+    assert (
+        resolve_language(tracker(user("tarvitsen apua nyt heti"), user("ok"), user("0701234567")))
+        == "fi"
+    )
 
 
 def test_explicit_switch_request_wins():
-    switch = user("can you answer in English?", intent="switch_language",
-                  entities=[{"entity": "language", "value": "en"}])
+    switch = user(
+        "can you answer in English?",
+        intent="switch_language",
+        entities=[{"entity": "language", "value": "en"}],
+    )
     assert resolve_language(tracker(user("hej", language="sv"), switch)) == "en"
 
 
@@ -55,28 +71,51 @@ def test_default_is_swedish():
     assert resolve_language(tracker(user("ok"))) == "sv"
 
 
-@pytest.mark.parametrize("text, language", [
-    ("can you answer in English?", "en"), ("svara på arabiska tack", "ar"), ("puhu suomea", "fi"),
-    ("هل يمكنك الرد بالعربية", "ar"), ("تكلم عربي", "ar"), ("فارسی صحبت کن", "fa"), ("ku hadal af-soomaali", "so"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("can you answer in English?", "en"),
+        ("svara på arabiska tack", "ar"),
+        ("puhu suomea", "fi"),
+        ("هل يمكنك الرد بالعربية", "ar"),
+        ("تكلم عربي", "ar"),
+        ("فارسی صحبت کن", "fa"),
+        ("ku hadal af-soomaali", "so"),
+    ],
+)
 def test_language_named_in_a_switch_request(text, language):
     switch = user(text, intent="switch_language")
     assert resolve_language(tracker(user("hej", language="sv"), switch)) == language
 
 
-@pytest.mark.parametrize("text", ["where can I get help", "I live in Skärholmen and need help",
-                                  "Does socialtjänsten have to know about this?", "what does a målsägandebiträde do"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where can I get help",
+        "I live in Skärholmen and need help",
+        "Does socialtjänsten have to know about this?",
+        "what does a målsägandebiträde do",
+    ],
+)
 def test_swedish_names_and_terms_do_not_decide_the_language(text):
     assert resolve_language(tracker(user(text))) == "en"
 
 
 def switch_to(language, text="can you answer in English please?"):
-    return user(text, intent="switch_language", entities=[{"entity": "language", "value": language}])
+    return user(
+        text, intent="switch_language", entities=[{"entity": "language", "value": language}]
+    )
 
 
 def test_an_explicit_request_holds_against_short_messages_and_swedish_terms():
-    assert resolve_language(tracker(user("hej"), switch_to("en"), user("vad är kontaktförbud?"))) == "en"
-    assert resolve_language(tracker(user("hej"), switch_to("en"), user("tack"), user("Skärholmen"))) == "en"
+    assert (
+        resolve_language(tracker(user("hej"), switch_to("en"), user("vad är kontaktförbud?")))
+        == "en"
+    )
+    assert (
+        resolve_language(tracker(user("hej"), switch_to("en"), user("tack"), user("Skärholmen")))
+        == "en"
+    )
 
 
 def test_an_explicit_request_gives_way_to_a_clearly_longer_message_in_another_language():
@@ -85,17 +124,30 @@ def test_an_explicit_request_gives_way_to_a_clearly_longer_message_in_another_la
 
 
 def test_a_picked_language_holds_against_short_messages_and_terms():
-    events = [user("hej", language="ar"), user("kontaktförbud", language="ar"), user("ok tack", language="ar")]
+    events = [
+        user("hej", language="ar"),
+        user("kontaktförbud", language="ar"),
+        user("ok tack", language="ar"),
+    ]
     assert resolve_language(tracker(*events)) == "ar"
 
 
 def test_a_short_message_never_flips_the_language():
     assert resolve_language(tracker(user("I need help with my husband"), user("ok tack"))) == "en"
-    assert resolve_language(tracker(user("jag behöver hjälp med min man"), user("ok thanks"))) == "sv"
+    assert (
+        resolve_language(tracker(user("jag behöver hjälp med min man"), user("ok thanks"))) == "sv"
+    )
 
 
 def test_a_switch_request_naming_no_language_is_in_the_language_it_is_written_in():
-    assert resolve_language(tracker(user("hej", language="sv"), user("ممكن تحكي معي بلغتي", intent="switch_language"))) == "ar"
+    assert (
+        resolve_language(
+            tracker(
+                user("hej", language="sv"), user("ممكن تحكي معي بلغتي", intent="switch_language")
+            )
+        )
+        == "ar"
+    )
 
 
 def test_arabizi_is_arabic():

@@ -1,4 +1,5 @@
 """`make run` retrains only when config, domain or training data changed since the last model."""
+
 import os
 import sys
 from pathlib import Path

@@ -5,6 +5,7 @@ measured there (`make bench-places`), never asserted here, where two shared core
 wall-clock limit flaky.
 Centres and statuses are checked against ../shared/districts.yml, the project's source.
 """
+
 import os
 import re
 import shutil
@@ -331,27 +332,38 @@ PHRASES = [
 ]
 
 
-@pytest.mark.parametrize("language, text, kind, centre", PHRASES, ids=[f"{p[0]}:{p[1]}" for p in PHRASES])
+@pytest.mark.parametrize(
+    "language, text, kind, centre", PHRASES, ids=[f"{p[0]}:{p[1]}" for p in PHRASES]
+)
 def test_phrase_resolves_to_right_centre(language, text, kind, centre):
     match = find_place(text)
     assert (match.kind, match.centre) == (kind, centre), match
 
 
 def test_phrase_table_covers_six_languages():
-    counts = {lang: sum(p[0] == lang for p in PHRASES) for lang in ("sv", "en", "ar", "fa", "so", "fi")}
+    counts = {
+        lang: sum(p[0] == lang for p in PHRASES) for lang in ("sv", "en", "ar", "fa", "so", "fi")
+    }
     assert len(PHRASES) >= 170
     assert all(n >= 15 for lang, n in counts.items() if lang != "sv"), counts
 
 
 def test_a_match_names_place_district_and_status():
-    assert find_place("jag bor i Tensta") == PlaceMatch("district", V, "Tensta", "Järva", "inferred")
-    assert find_place("Skärholmen") == PlaceMatch("district", W, "Skärholmen", "Skärholmen", "confirmed")
+    assert find_place("jag bor i Tensta") == PlaceMatch(
+        "district", V, "Tensta", "Järva", "inferred"
+    )
+    assert find_place("Skärholmen") == PlaceMatch(
+        "district", W, "Skärholmen", "Skärholmen", "confirmed"
+    )
     assert find_place("تنستا").place == "Tensta"
 
 
 def test_orby_and_orby_slott_go_to_different_centres():
     assert (find_place("Örby").district, find_place("Örby").centre) == ("Enskede-Årsta-Vantör", S)
-    assert (find_place("Örby slott").district, find_place("Örby slott").centre) == ("Hägersten-Älvsjö", W)
+    assert (find_place("Örby slott").district, find_place("Örby slott").centre) == (
+        "Hägersten-Älvsjö",
+        W,
+    )
     assert find_place("jag bor i orby slott").centre == W
 
 
@@ -373,13 +385,30 @@ def test_colloquial_names_spanga_and_soder():
     assert find_place("Vasastan").district == "Norra innerstaden"
 
 
-@pytest.mark.parametrize("text", ["Farsta", "Hökarängen", "Svedmyra", "Skarpnäck", "Björkhagen", "Tensta",
-                                  "Kista", "Kungsholmen", "Södermalm", "innerstan", "Telefonplan", "Globen"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Farsta",
+        "Hökarängen",
+        "Svedmyra",
+        "Skarpnäck",
+        "Björkhagen",
+        "Tensta",
+        "Kista",
+        "Kungsholmen",
+        "Södermalm",
+        "innerstan",
+        "Telefonplan",
+        "Globen",
+    ],
+)
 def test_inferred_links_are_marked_inferred(text):
     assert find_place(text).status == "inferred"
 
 
-@pytest.mark.parametrize("text", ["Skärholmen", "Bromma", "Vällingby", "Örby", "Örby slott", "Älvsjö", "Rågsved"])
+@pytest.mark.parametrize(
+    "text", ["Skärholmen", "Bromma", "Vällingby", "Örby", "Örby slott", "Älvsjö", "Rågsved"]
+)
 def test_sourced_links_are_marked_confirmed(text):
     assert find_place(text).status == "confirmed"
 
@@ -442,26 +471,57 @@ def test_a_typo_in_a_later_word_keeps_the_longer_name():
     assert find_place("Enskede dalen").district == "Skarpnäck"
     assert find_place("Årsta holmarna").district == "Södermalm"
     assert find_place("Hammarby höjden").district == "Skarpnäck"
-    assert find_place("Örby skola").district == "Enskede-Årsta-Vantör"  # "skola" is no typo of "slott"
+    assert (
+        find_place("Örby skola").district == "Enskede-Årsta-Vantör"
+    )  # "skola" is no typo of "slott"
 
 
 def test_spelling_variants_are_understood():
-    for text in ("SKÄRHOLMEN", "skaerholmen", "skarholmen", "Skärholmens", "Skärholmenissa", "شيرهولمن"):
+    for text in (
+        "SKÄRHOLMEN",
+        "skaerholmen",
+        "skarholmen",
+        "Skärholmens",
+        "Skärholmenissa",
+        "شيرهولمن",
+    ):
         assert find_place(text).place == "Skärholmen", text
 
 
 def test_typo_distance_depends_on_name_length():
-    assert find_place("Tenstaa").place == "Tensta"          # 6 letters: one typo
+    assert find_place("Tenstaa").place == "Tensta"  # 6 letters: one typo
     assert find_place("Skarholmne").place == "Skärholmen"  # swapped letters count as one
     assert find_place("Midsomarkransn").place == "Midsommarkransen"  # long: two typos
-    assert find_place("Tnsat").kind == "unknown"           # two typos in a short name
-    assert find_place("Orbi").kind == "unknown"            # names under 5 letters: exact only
+    assert find_place("Tnsat").kind == "unknown"  # two typos in a short name
+    assert find_place("Orbi").kind == "unknown"  # names under 5 letters: exact only
     assert find_place("Alvy").kind == "unknown"
 
 
-@pytest.mark.parametrize("text", ["stan", "bor", "in", "första", "nästa", "sätta", "vinst", "testa", "kasta",
-                                  "station", "central", "garden", "sunday", "kissa", "häntä", "näistä",
-                                  "fasta", "skandal", "söker", "linda"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stan",
+        "bor",
+        "in",
+        "första",
+        "nästa",
+        "sätta",
+        "vinst",
+        "testa",
+        "kasta",
+        "station",
+        "central",
+        "garden",
+        "sunday",
+        "kissa",
+        "häntä",
+        "näistä",
+        "fasta",
+        "skandal",
+        "söker",
+        "linda",
+    ],
+)
 def test_common_words_are_not_places(text):
     assert find_place(text).kind == "unknown"
 
@@ -487,24 +547,38 @@ def test_every_stadsdel_in_districts_yml_resolves_to_its_centre():
                     if plain not in expected or not partial:  # a full listing beats a partial one
                         expected[plain] = area
     assert len(expected) > 100
-    wrong = {name: (find_place(name).district, find_place(name).centre)
-             for name, area in expected.items()
-             if (find_place(name).district, find_place(name).centre) != (area["name"], area["rvc"])}
+    wrong = {
+        name: (find_place(name).district, find_place(name).centre)
+        for name, area in expected.items()
+        if (find_place(name).district, find_place(name).centre) != (area["name"], area["rvc"])
+    }
     assert wrong == {}
 
 
 def test_district_centres_and_statuses_match_districts_yml():
-    ours = {d["name"]: d for d in yaml.safe_load(places.PLACES_FILE.read_text(encoding="utf-8"))["districts"]}
+    ours = {
+        d["name"]: d
+        for d in yaml.safe_load(places.PLACES_FILE.read_text(encoding="utf-8"))["districts"]
+    }
     for area in _districts_yml()["stadsdelsomraden"]:
-        assert (ours[area["name"]]["centre"], ours[area["name"]]["status"]) == (area["rvc"], area["rvc_status"])
+        assert (ours[area["name"]]["centre"], ours[area["name"]]["status"]) == (
+            area["rvc"],
+            area["rvc_status"],
+        )
         match = find_place(area["name"])
-        assert (match.district, match.centre, match.status) == (area["name"], area["rvc"], area["rvc_status"])
+        assert (match.district, match.centre, match.status) == (
+            area["name"],
+            area["rvc"],
+            area["rvc_status"],
+        )
     assert len(ours) == 11
 
 
 def test_former_area_names_lead_to_todays_district():
     for area in _districts_yml()["stadsdelsomraden"]:
-        for old in area.get("former_names_2020_2023", []) + area.get("former_names_before_2020", []):
+        for old in area.get("former_names_2020_2023", []) + area.get(
+            "former_names_before_2020", []
+        ):
             assert find_place(old).district == area["name"], old
 
 
@@ -513,8 +587,12 @@ def test_edits_to_places_yml_are_picked_up(tmp_path, monkeypatch):
     shutil.copy(places.PLACES_FILE, copy)
     monkeypatch.setattr(places, "PLACES_FILE", copy)
     assert find_place("Nyplatsen").kind == "unknown"
-    copy.write_text(copy.read_text(encoding="utf-8").replace("      - Kärrtorp\n", "      - Kärrtorp\n      - Nyplatsen\n"),
-                    encoding="utf-8")
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace(
+            "      - Kärrtorp\n", "      - Kärrtorp\n      - Nyplatsen\n"
+        ),
+        encoding="utf-8",
+    )
     os.utime(copy, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
     assert find_place("Nyplatsen").district == "Skarpnäck"
 
@@ -532,11 +610,14 @@ def test_a_broken_edit_keeps_the_last_good_gazetteer(tmp_path, monkeypatch):
 def test_the_snapshot_of_districts_yml_is_the_shared_source():
     if not SHARED_DISTRICTS_YML.exists():
         pytest.skip("../shared is not beside this checkout; the snapshot is what the tests use")
-    assert SNAPSHOT_DISTRICTS_YML.read_bytes() == SHARED_DISTRICTS_YML.read_bytes(), \
+    assert SNAPSHOT_DISTRICTS_YML.read_bytes() == SHARED_DISTRICTS_YML.read_bytes(), (
         "../shared/districts.yml changed: copy it to tests/data/districts.yml and check places.yml against it"
+    )
 
 
 def _districts_yml() -> dict:
     if not DISTRICTS_YML.exists():
-        pytest.fail(f"The source gazetteer {DISTRICTS_YML} is missing: the place tests check against it.")
+        pytest.fail(
+            f"The source gazetteer {DISTRICTS_YML} is missing: the place tests check against it."
+        )
     return yaml.safe_load(DISTRICTS_YML.read_text(encoding="utf-8"))

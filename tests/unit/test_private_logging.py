@@ -1,4 +1,5 @@
 """bot/private_logging.py: logged tracebacks keep frames and types, never messages."""
+
 import io
 import logging
 
@@ -40,7 +41,10 @@ def raise_chained():
 def test_messages_are_withheld_and_frames_kept():
     text = logged(raise_chained)
     assert SECRET_KEY not in text and SECRET_PLACE not in text
-    assert "builtins.KeyError (message withheld" in text and "builtins.RuntimeError (message withheld" in text
+    assert (
+        "builtins.KeyError (message withheld" in text
+        and "builtins.RuntimeError (message withheld" in text
+    )
     assert "raise_chained" in text and "test_private_logging.py" in text
     assert text.index("KeyError") < text.index("RuntimeError")  # cause first, as Python prints
 
@@ -55,7 +59,9 @@ def raise_while_handling():
 def test_an_error_raised_while_handling_another_withholds_both_messages():
     text = logged(raise_while_handling)
     assert SECRET_KEY not in text and SECRET_PLACE not in text
-    assert text.index("builtins.ValueError (message withheld") < text.index("builtins.LookupError (message withheld")
+    assert text.index("builtins.ValueError (message withheld") < text.index(
+        "builtins.LookupError (message withheld"
+    )
 
 
 def test_the_formatters_rasa_and_sanic_log_with_withhold_messages_too():
@@ -65,7 +71,10 @@ def test_the_formatters_rasa_and_sanic_log_with_withhold_messages_too():
     from sanic.log import LOGGING_CONFIG_DEFAULTS
 
     sanic_format = LOGGING_CONFIG_DEFAULTS["formatters"]["generic"]["format"]
-    for formatter in (coloredlogs.ColoredFormatter("%(asctime)s %(levelname)s %(message)s"), logging.Formatter(sanic_format)):
+    for formatter in (
+        coloredlogs.ColoredFormatter("%(asctime)s %(levelname)s %(message)s"),
+        logging.Formatter(sanic_format),
+    ):
         text = logged(raise_chained, formatter)
         assert SECRET_KEY not in text and SECRET_PLACE not in text, type(formatter)
         assert "builtins.RuntimeError (message withheld" in text

@@ -1,4 +1,5 @@
 """The compact tracker sent to our NLG endpoint keeps what decides the answer language."""
+
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -11,7 +12,11 @@ def user(text, intent="greet", metadata=None):
 
 
 def test_a_language_request_is_kept_through_a_booking_made_with_buttons():
-    events = [user("hej"), user("can you answer in English?", "switch_language"), user("I want a callback")]
+    events = [
+        user("hej"),
+        user("can you answer in English?", "switch_language"),
+        user("I want a callback"),
+    ]
     events += [user('/choose{"choice": "yes"}', "choose") for _ in range(RECENT_USER_MESSAGES + 5)]
     events += [user(f"kontaktförbud {n}") for n in range(RECENT_USER_MESSAGES + 2)]
     compact = compact_tracker(DialogueStateTracker.from_events("x", events))
@@ -22,7 +27,9 @@ def test_a_language_request_is_kept_through_a_booking_made_with_buttons():
 
 
 def test_the_latest_language_pick_is_kept():
-    events = [user("hej", metadata={"language": "so"})] + [user("ok") for _ in range(RECENT_USER_MESSAGES + 3)]
+    events = [user("hej", metadata={"language": "so"})] + [
+        user("ok") for _ in range(RECENT_USER_MESSAGES + 3)
+    ]
     compact = compact_tracker(DialogueStateTracker.from_events("x", events))
     assert compact["events"][0]["metadata"] == {"language": "so"}
     assert resolve_language(compact) == "so"

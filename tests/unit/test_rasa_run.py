@@ -5,6 +5,7 @@ through its traced graph.
 Each replacement must give exactly what Rasa's own method gives (accept/reject, bubbles and
 their order, event classes, intent rankings), and must really save the work it claims to.
 """
+
 import asyncio
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
 from rasa.shared.core.events import Event
-from rasa.shared.utils.common import all_subclasses
 from rasa.shared.exceptions import RasaException
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa import run as rasa_run
@@ -30,7 +31,10 @@ MODEL = Path(__file__).resolve().parents[2] / "models" / "trygg.tar.gz"
 
 ACTION_RESULTS = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "centre", "value": "vasterort"}], "responses": [{"response": "utter_x"}]},
+    {
+        "events": [{"event": "slot", "name": "centre", "value": "vasterort"}],
+        "responses": [{"response": "utter_x"}],
+    },
     {"events": [{"event": "active_loop", "name": "booking_form"}]},
     {"events": [{"event": "followup", "name": "action_listen"}]},
     {},
@@ -66,7 +70,9 @@ def outcome(function, *args):
 @pytest.mark.parametrize("result", ACTION_RESULTS)
 def test_action_results_are_judged_as_rasa_judges_them(result):
     action = RemoteAction("action_x", EndpointConfig("http://127.0.0.1:1"))
-    assert outcome(rasa_run.validate_action_result, action, result) == outcome(RASA_VALIDATE_ACTION, action, result)
+    assert outcome(rasa_run.validate_action_result, action, result) == outcome(
+        RASA_VALIDATE_ACTION, action, result
+    )
 
 
 def test_the_action_table_holds_both_outcomes():
@@ -81,11 +87,15 @@ def test_nlg_responses_are_judged_as_rasa_judges_them(content):
 
 
 def test_the_nlg_table_holds_both_outcomes():
-    assert {outcome(RASA_VALIDATE_NLG, content) for content in NLG_RESPONSES} == {True, "RasaException"}
+    assert {outcome(RASA_VALIDATE_NLG, content) for content in NLG_RESPONSES} == {
+        True,
+        "RasaException",
+    }
 
 
 def test_install_replaces_the_methods():
     from rasa.utils.tensorflow.models import RasaModel
+
     rasa_predict = RasaModel._rasa_predict
     rasa_run.install()
     try:
@@ -121,7 +131,10 @@ class SlowNLG:
             raise RasaException(f"NLG failed for {name}")
         if name == "utter_nothing":
             return None
-        return {"text": f"{name} {sorted(arguments.items())}", "buttons": [{"title": "a", "payload": "/a"}]}
+        return {
+            "text": f"{name} {sorted(arguments.items())}",
+            "buttons": [{"title": "a", "payload": "/a"}],
+        }
 
 
 class Channel:
@@ -133,8 +146,16 @@ class Channel:
 RESPONSE_LISTS = [
     [],
     [{"response": "utter_a", "place": "Tensta"}],
-    [{"response": "utter_a"}, {"response": "utter_b", "x": 1}, {"response": "utter_c"}, {"response": "utter_d"}],
-    [{"response": "utter_a", "buttons": [{"title": "b", "payload": "/b"}]}, {"text": "plain", "buttons": []}],
+    [
+        {"response": "utter_a"},
+        {"response": "utter_b", "x": 1},
+        {"response": "utter_c"},
+        {"response": "utter_d"},
+    ],
+    [
+        {"response": "utter_a", "buttons": [{"title": "b", "payload": "/b"}]},
+        {"text": "plain", "buttons": []},
+    ],
     [{"text": "only text", "image": None, "custom": {"emergency": True}}],
     [{"response": "utter_nothing"}, {"response": "utter_a"}],
     [{"response": "utter_a"}, {"response": "utter_bad"}, {"response": "utter_worse"}],
@@ -143,8 +164,11 @@ RESPONSE_LISTS = [
 
 async def uttered(utter, responses, nlg):
     import copy
+
     try:
-        return [(e.text, e.data) for e in await utter(copy.deepcopy(responses), Channel(), nlg, None)]
+        return [
+            (e.text, e.data) for e in await utter(copy.deepcopy(responses), Channel(), nlg, None)
+        ]
     except RasaException as error:
         return str(error)
 
@@ -153,7 +177,9 @@ async def uttered(utter, responses, nlg):
 async def test_an_actions_bubbles_are_the_same_as_rasas_and_in_order(responses):
     nlg = SlowNLG(fail={"utter_bad", "utter_worse"})
     ours = await uttered(rasa_run.utter_responses, responses, nlg)
-    assert ours == await uttered(RASA_UTTER_RESPONSES, responses, SlowNLG(fail={"utter_bad", "utter_worse"}))
+    assert ours == await uttered(
+        RASA_UTTER_RESPONSES, responses, SlowNLG(fail={"utter_bad", "utter_worse"})
+    )
 
 
 async def test_an_actions_bubbles_are_rendered_at_the_same_time():
@@ -182,8 +208,20 @@ async def test_diet_through_its_traced_graph_ranks_intents_exactly_as_rasa():
 
     rasa_predict = RasaModel._rasa_predict
     agent = Agent.load(str(MODEL))
-    messages = ["hej", "vart kan jag vända mig?", "jag bor i Tensta", "min man slår mig just nu", "I need help",
-                "ساعدني", "کمک", "waan la garaacay", "tarvitsen apua", "", "x" * 2000, "🙂 \u202e ok"]
+    messages = [
+        "hej",
+        "vart kan jag vända mig?",
+        "jag bor i Tensta",
+        "min man slår mig just nu",
+        "I need help",
+        "ساعدني",
+        "کمک",
+        "waan la garaacay",
+        "tarvitsen apua",
+        "",
+        "x" * 2000,
+        "🙂 \u202e ok",
+    ]
     try:
         RasaModel._rasa_predict = rasa_run.predict_with_traced_graph(rasa_predict)
         ours = [await agent.parse_message(m) for m in messages]
@@ -193,11 +231,15 @@ async def test_diet_through_its_traced_graph_ranks_intents_exactly_as_rasa():
     finally:
         RasaModel._rasa_predict = rasa_predict
     for mine, theirs in zip(ours, rasas):
-        assert mine["intent"] == theirs["intent"] and mine["intent_ranking"] == theirs["intent_ranking"]
+        assert (
+            mine["intent"] == theirs["intent"]
+            and mine["intent_ranking"] == theirs["intent_ranking"]
+        )
 
 
 def _rasa_models(agent):
     from rasa.utils.tensorflow.models import RasaModel
+
     found = []
     for node in agent.processor.graph_runner._instantiated_nodes.values():
         component = getattr(node, "_component", None)

@@ -1,4 +1,5 @@
 """bot/rasa/workers.py: new conversations go to the least busy Rasa worker and stay there."""
+
 import uuid
 
 import pytest

@@ -1,4 +1,5 @@
 """A second `make run` while one runs says where it runs and leaves it alone (issue 20)."""
+
 import os
 import subprocess
 import sys
@@ -20,14 +21,24 @@ time.sleep(120)
 
 
 def test_a_second_run_says_where_the_first_runs_and_touches_nothing(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        second = subprocess.run([sys.executable, "scripts/stack.py"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=60, env={**os.environ, "TRYGG_STATE_DIR": str(tmp_path)})
+        second = subprocess.run(
+            [sys.executable, "scripts/stack.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "TRYGG_STATE_DIR": str(tmp_path)},
+        )
         assert second.returncode == 0, second.stderr
         assert f"already running at http://127.0.0.1:8123 (process {holder.pid})" in second.stdout
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["run.lock"]  # no database, no demo passwords reset
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "run.lock"
+        ]  # no database, no demo passwords reset
     finally:
         holder.kill()
         holder.wait()
@@ -35,6 +46,12 @@ def test_a_second_run_says_where_the_first_runs_and_touches_nothing(tmp_path):
 
 
 def test_the_make_check_fails_when_nothing_runs(tmp_path):
-    check = subprocess.run([sys.executable, "scripts/stack.py", "--already-running"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=60, env={**os.environ, "TRYGG_STATE_DIR": str(tmp_path)})
+    check = subprocess.run(
+        [sys.executable, "scripts/stack.py", "--already-running"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TRYGG_STATE_DIR": str(tmp_path)},
+    )
     assert check.returncode == 1 and check.stdout == ""

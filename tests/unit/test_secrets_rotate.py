@@ -1,4 +1,5 @@
 """`make rotate-key` adds a new phone key in front and keeps the old ones (they still decrypt)."""
+
 import json
 import os
 import stat
@@ -13,8 +14,13 @@ def test_rotating_puts_a_new_key_first_and_keeps_the_old_one(tmp_path):
     secrets_file = tmp_path / "state" / "secrets.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRYGG_SECRETS_FILE": str(secrets_file)}
     for _ in range(2):
-        subprocess.run([sys.executable, "-m", "bot.secrets", "rotate"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "bot.secrets", "rotate"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     keys = json.loads(secrets_file.read_text())["phone_keys"]
     assert len(keys) == 3 and len(set(keys)) == 3  # created at first use, then two rotations
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
@@ -23,6 +29,8 @@ def test_rotating_puts_a_new_key_first_and_keeps_the_old_one(tmp_path):
 def test_without_the_word_rotate_nothing_changes(tmp_path):
     secrets_file = tmp_path / "secrets.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRYGG_SECRETS_FILE": str(secrets_file)}
-    result = subprocess.run([sys.executable, "-m", "bot.secrets"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.secrets"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "rotate" in result.stderr
     assert not secrets_file.exists()

@@ -1,5 +1,6 @@
 """Configuration has one home: bot/settings.py reads every TRYGG_* variable, README.md's table is
 generated from it, and both endpoint files follow the same variables."""
+
 import re
 from pathlib import Path
 
@@ -13,12 +14,18 @@ TEST_HARNESS = re.compile(r"TRYGG_TEST_\w+")
 def test_the_readme_table_is_the_one_settings_generates():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = readme.split("<!-- settings:begin -->\n")[1].split("<!-- settings:end -->")[0]
-    assert shown.strip() == markdown_table().strip(), "run `.venv/bin/python -m bot.settings` and paste it"
+    assert shown.strip() == markdown_table().strip(), (
+        "run `.venv/bin/python -m bot.settings` and paste it"
+    )
 
 
 def test_only_settings_reads_trygg_variables():
     readers = []
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("actions/**/*.py"), *ROOT.glob("scripts/*.py")]:
+    for path in [
+        *ROOT.glob("bot/**/*.py"),
+        *ROOT.glob("actions/**/*.py"),
+        *ROOT.glob("scripts/*.py"),
+    ]:
         if path == ROOT / "bot" / "settings.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -28,11 +35,17 @@ def test_only_settings_reads_trygg_variables():
 
 
 def test_every_variable_is_parsed_to_its_type():
-    settings = Settings.from_env({
-        "TRYGG_PORT": "8123", "TRYGG_RATE_PER_SECOND": "0.5", "TRYGG_COOKIE_SECURE": "0",
-        "TRYGG_CONSOLE_REQUIRE_2FA": "1", "TRYGG_RASA_URLS": "http://a:1/, http://b:2",
-        "TRYGG_STATE_DIR": "/srv/trygg", "TRYGG_PHONE_RETENTION_DAYS": "3",
-    })
+    settings = Settings.from_env(
+        {
+            "TRYGG_PORT": "8123",
+            "TRYGG_RATE_PER_SECOND": "0.5",
+            "TRYGG_COOKIE_SECURE": "0",
+            "TRYGG_CONSOLE_REQUIRE_2FA": "1",
+            "TRYGG_RASA_URLS": "http://a:1/, http://b:2",
+            "TRYGG_STATE_DIR": "/srv/trygg",
+            "TRYGG_PHONE_RETENTION_DAYS": "3",
+        }
+    )
     assert settings.port == 8123 and settings.rate_per_second == 0.5
     assert settings.cookie_secure is False and settings.console_require_second_step is True
     assert settings.rasa_urls == ("http://a:1", "http://b:2")

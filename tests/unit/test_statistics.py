@@ -1,4 +1,5 @@
 """Counters, not records: increments per day; reports by month and tertial; small cells hidden."""
+
 import csv
 import io
 from datetime import date
@@ -30,13 +31,21 @@ def test_counting_twice_increments_one_row(db):
 
 def test_tertials_group_january_to_april_may_to_august_september_to_december(db):
     with session_scope(db) as s:
-        for day, n in ((date(2026, 1, 5), 4), (date(2026, 4, 30), 3), (date(2026, 5, 1), 7), (date(2026, 12, 31), 9)):
+        for day, n in (
+            (date(2026, 1, 5), 4),
+            (date(2026, 4, 30), 3),
+            (date(2026, 5, 1), 7),
+            (date(2026, 12, 31), 9),
+        ):
             statistics.count(s, "conversation_started", "sv", day=day, by=n)
     with session_scope(db) as s:
         tertials = statistics.report(s, "tertial")
         months = statistics.report(s, "month")
-    assert tertials == {("2026 T1", "conversation_started"): 7, ("2026 T2", "conversation_started"): 7,
-                        ("2026 T3", "conversation_started"): 9}
+    assert tertials == {
+        ("2026 T1", "conversation_started"): 7,
+        ("2026 T2", "conversation_started"): 7,
+        ("2026 T3", "conversation_started"): 9,
+    }
     assert months[("2026-04", "conversation_started")] == 3
 
 

@@ -1,4 +1,5 @@
 """Conversations in memory are forgotten once their session has expired."""
+
 import time
 from pathlib import Path
 

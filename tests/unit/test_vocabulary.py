@@ -1,4 +1,5 @@
 """The shared codes have one home (bot/content/vocabulary.yml), and everything follows it."""
+
 import json
 import re
 from pathlib import Path
@@ -31,8 +32,12 @@ def test_the_booking_form_offers_exactly_the_vocabularys_safe_times_and_language
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     offered = {}
     for name in ("utter_ask_safe_times", "utter_ask_call_language"):
-        payloads = [button["payload"] for variant in domain["responses"][name] for button in variant.get("buttons", [])]
-        offered[name] = {json.loads(payload[len("/choose"):])["choice"] for payload in payloads}
+        payloads = [
+            button["payload"]
+            for variant in domain["responses"][name]
+            for button in variant.get("buttons", [])
+        ]
+        offered[name] = {json.loads(payload[len("/choose") :])["choice"] for payload in payloads}
     assert offered["utter_ask_safe_times"] == set(vocabulary.SAFE_TIMES)
     assert offered["utter_ask_call_language"] == set(vocabulary.CALL_LANGUAGES)
 
@@ -56,8 +61,14 @@ def test_every_topic_has_an_intent_and_an_answer():
 
 def test_a_helpline_added_to_the_facts_is_counted_as_a_referral(monkeypatch):
     counted = []
-    monkeypatch.setattr("bot.followup.buffer.add", lambda metric, language, centre="": counted.append(metric))
-    count_answer("utter_where_to_turn", "Ring {new_helpline_phone} eller {emergency_phone}.", "sv",
-                 {"events": [{"event": "user"}]})
+    monkeypatch.setattr(
+        "bot.followup.buffer.add", lambda metric, language, centre="": counted.append(metric)
+    )
+    count_answer(
+        "utter_where_to_turn",
+        "Ring {new_helpline_phone} eller {emergency_phone}.",
+        "sv",
+        {"events": [{"event": "user"}]},
+    )
     assert "referral:new_helpline_phone" in counted
     assert "referral:emergency_phone" not in counted

@@ -1,6 +1,7 @@
 """The widget bundles the emergency numbers for when the server is down (it cannot fetch them
 then). The web app fills them in from the facts file each time it serves widget.js, so they are
 the facts file's numbers: an editor's change reaches the widget with no code change."""
+
 import json
 import re
 import shutil
@@ -37,11 +38,15 @@ def test_the_offline_notice_in_every_widget_language_names_the_facts_by_key():
     for text in offline:
         assert set(FACT_PLACEHOLDER.findall(text)) == set(BUNDLED), text
         for key in BUNDLED:
-            assert facts[key]["value"] not in text  # a number written out could drift from the facts
+            assert (
+                facts[key]["value"] not in text
+            )  # a number written out could drift from the facts
 
 
 def test_every_fact_the_widget_names_is_in_the_facts_file():
-    named = set(FACT_PLACEHOLDER.findall(WIDGET.read_text(encoding="utf-8"))) - {"s"}  # {s}: seconds
+    named = set(FACT_PLACEHOLDER.findall(WIDGET.read_text(encoding="utf-8"))) - {
+        "s"
+    }  # {s}: seconds
     assert named == set(BUNDLED)
     assert named <= set(yaml.safe_load(FACTS.read_text(encoding="utf-8")))
 
@@ -77,7 +82,9 @@ def test_a_renamed_widget_fact_keeps_its_last_number(tmp_path):
     live = content(copy)
     before = served_facts(widget_script(WIDGET, live))
     time.sleep(0.01)
-    copy.write_text(copy.read_text(encoding="utf-8").replace("city_contact_centre_phone:", "kontaktcenter:"),
-                    encoding="utf-8")
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace("city_contact_centre_phone:", "kontaktcenter:"),
+        encoding="utf-8",
+    )
     assert served_facts(widget_script(WIDGET, live)) == before
     assert [p.code for p in live.refused()] == ["fact_missing"]

@@ -3,6 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,7 +27,13 @@ def upgrade() -> None:
     op.create_table(
         "staff_sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column("staff_id", sa.String(32), sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "staff_id",
+            sa.String(32),
+            sa.ForeignKey("staff.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("csrf_token", sa.String(64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )

@@ -3,6 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("staff") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(
+            sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
