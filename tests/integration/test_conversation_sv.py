@@ -53,7 +53,9 @@ def test_danger_after_other_turns_still_gets_112_first(client):
 
 def test_out_of_scope_gets_an_honest_answer_and_where_to_turn(client):
     text = " ".join(texts(client.say("vad blir det för väder i morgon?")))
-    assert text in (first_paragraph("utter_out_of_scope"), first_paragraph("utter_default"))
+    # Which of the three honest answers depends on how sure the model is; each names where to turn.
+    honest = ("utter_out_of_scope", "utter_default", "utter_offer_choices")
+    assert any(text.startswith(first_paragraph(response)) for response in honest), text
     assert fact("kvinnofridslinjen_phone") in text and fact("emergency_phone") in text
 
 
