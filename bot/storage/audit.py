@@ -8,7 +8,7 @@ and no free text, where a number could slip in, reaches the log.
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 
 from sqlalchemy import insert, select
@@ -67,21 +67,21 @@ def entries(
     and the ``before`` of the next older page (None on the last page). Keyset paging by id: a
     page stays the same while new entries arrive."""
     statement = select(audit_log).order_by(audit_log.c.id.desc()).limit(size + 1)
-    conditions = [
-        condition
-        for wanted, condition in (
-            (member.role != "admin", audit_log.c.centre == member.centre),
-            (query.event, audit_log.c.event == query.event),
-            (query.actor, audit_log.c.actor == query.actor),
-            (query.since is not None, audit_log.c.at >= query.since),
-            (query.until is not None, audit_log.c.at < query.until),
-            (query.before is not None, audit_log.c.id < query.before),
-            # Callers pass hex digits only, so the prefix holds no LIKE wildcard.
-            (query.booking_prefix, audit_log.c.booking_id.startswith(query.booking_prefix)),
-        )
-        if wanted
-    ]
-    rows = session.execute(statement.where(*conditions)).all()
+    if member.role != "admin":
+        statement = statement.where(audit_log.c.centre == member.centre)
+    if query.event:
+        statement = statement.where(audit_log.c.event == query.event)
+    if query.actor:
+        statement = statement.where(audit_log.c.actor == query.actor)
+    if query.since is not None:
+        statement = statement.where(audit_log.c.at >= _utc(query.since))
+    if query.until is not None:
+        statement = statement.where(audit_log.c.at < _utc(query.until))
+    if query.before is not None:
+        statement = statement.where(audit_log.c.id < query.before)
+    if query.booking_prefix:  # callers pass hex digits only: no LIKE wildcard in it
+        statement = statement.where(audit_log.c.booking_id.startswith(query.booking_prefix))
+    rows = session.execute(statement).all()
     older = rows[size - 1].id if len(rows) > size else None
     return rows[:size], older
 
@@ -110,7 +110,7 @@ def alerts(
         audit_log.c.at,
         audit_log.c.booking_id,
         audit_log.c.detail,
-    ).where(audit_log.c.at >= since, audit_log.c.event.in_(("reveal", "refused")))
+    ).where(audit_log.c.at >= _utc(since), audit_log.c.event.in_(("reveal", "refused")))
     if member.role != "admin":
         statement = statement.where(audit_log.c.centre == member.centre)
     numbers: Dict[Tuple[str, str, date], Set[Optional[str]]] = defaultdict(set)
@@ -128,6 +128,11 @@ def alerts(
     ]
     found += [Alert("refused", *key, count) for key, count in attempts.items()]
     return sorted(found, key=lambda alert: (alert.day, alert.count), reverse=True)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite compares the stored UTC text: a moment in another zone must be bound as UTC.
+    return as_utc(moment).astimezone(timezone.utc)
 
 
 def facts_of(detail: Optional[str]) -> Optional[Dict[str, str]]:
