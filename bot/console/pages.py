@@ -95,10 +95,10 @@ def booking_errors(request: Request, member, action: str, booking_id: str) -> It
         with unit_of_work(request) as session:
             callbacks.record_refusal(session, member, action, booking_id, refusal)
         if isinstance(refusal, callbacks.NotAllowed):
-            raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.")
+            raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.") from None
         raise ConsoleError(
             409, f"Bokningen hanteras av {refusal.holder or 'ingen'}. Du kan inte ändra den."
-        )
+        ) from None
 
 
 @bp.get("/static/console.css")

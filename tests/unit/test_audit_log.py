@@ -53,9 +53,9 @@ def reveals(db, actor, count, at=MORNING, first=0):
         write(db, actor, "reveal", at + timedelta(minutes=number), f"{number:032x}")
 
 
-def events_of(db, member, query=audit.AuditQuery(), size=audit.PAGE_SIZE):
+def events_of(db, member, query=None):
     with session_scope(db) as s:
-        rows, older = audit.entries(s, member, query, size)
+        rows, older = audit.entries(s, member, query or audit.AuditQuery())
     return [(row.actor, row.event) for row in rows], older
 
 
