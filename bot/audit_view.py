@@ -100,20 +100,22 @@ def audit_filter(args: Mapping[str, str], zone: tzinfo) -> AuditFilter:
         problems["actor"] = "Skriv ett användarnamn (små bokstäver, siffror, . _ -)."
     if values["booking"] and not _BOOKING_PREFIX.fullmatch(values["booking"]):
         problems["booking"] = "Skriv början av bokningskoden (siffror 0–9 och bokstäver a–f)."
-    days = {}
+    days: Dict[str, Optional[date]] = {}
     for name in ("from", "to"):
         try:
             days[name] = date.fromisoformat(values[name]) if values[name] else None
         except ValueError:
+            days[name] = None
             problems[name] = "Skriv dagen som ÅÅÅÅ-MM-DD."
-    if days.get("from") and days.get("to") and days["to"] < days["from"]:
+    first, last = days["from"], days["to"]
+    if first and last and last < first:
         problems["to"] = "Till-dagen kommer före från-dagen."
     before = args.get("before") or ""
     query = audit.AuditQuery(
         event=values["event"],
         actor=values["actor"],
-        since=_start_of(days["from"], zone) if days.get("from") else None,
-        until=_start_of(days["to"] + timedelta(days=1), zone) if days.get("to") else None,
+        since=_start_of(first, zone) if first else None,
+        until=_start_of(last + timedelta(days=1), zone) if last else None,
         booking_prefix=values["booking"],
         before=int(before) if before.isdigit() else None,
     )

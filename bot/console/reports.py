@@ -2,6 +2,8 @@
 unusual days), every answer in six languages, and
 the follow-up statistics (charts, table, CSV; small cells hidden)."""
 
+from typing import List, Optional
+
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -26,7 +28,8 @@ async def audit_page(request: Request, member: StaffMember) -> HTTPResponse:
     member, days and the start of a booking reference; the alert on unusual days above it."""
     zone = load_schedule().zone
     chosen = audit_view.audit_filter(request.args, zone)
-    entries, older = [], None
+    entries: List = []
+    older: Optional[int] = None
     with unit_of_work(request) as session:
         if not chosen.problems:
             entries, older = audit.entries(session, member, chosen.query)
