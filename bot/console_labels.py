@@ -28,6 +28,13 @@ EVENT_LABELS: Dict[str, str] = {
     "password_changed": "Bytte eget lösenord",
     "second_step_on": "Tvåstegsinloggning på",
     "second_step_off": "Tvåstegsinloggning av",
+    "refused": "Nekades",
+}
+# What a refused entry tried to do, and why it was refused (bot/storage/callbacks.py).
+ACTION_LABELS: Dict[str, str] = {
+    "claim": "ta uppringningen",
+    "reveal": "visa numret",
+    "outcome": "spara utfall",
 }
 # How an entry's detail reads. The {names} are the facts stored with it (bot/storage/audit.py);
 # an outcome, role or centre in them is shown by its label or name.
@@ -39,4 +46,8 @@ DETAIL_WORDING: Dict[str, str] = {
     "staff_deactivated": "{username}",
     "staff_activated": "{username}",
     "staff_password_reset": "{username}",
+    "refused_other_centre": "{action} – bokningen hör till {booking_centre}",
+    "refused_unknown": "{action} – ingen bokning med den koden",
+    "refused_held_by_other": "{action} – {holder} har tagit bokningen",
+    "refused_not_claimed": "{action} – bokningen var inte tagen av hen",
 }

@@ -85,6 +85,12 @@ class Settings:
         False,
         "every staff account must turn on the code step (bot/totp.py) before using the console",
     )
+    reveal_alert_per_day: int = setting(
+        "TRYGG_REVEAL_ALERT_PER_DAY",
+        15,
+        "leads and admins see an alert for a staff member who showed more distinct numbers "
+        "than this in one day (docs/deploy.md)",
+    )
     counter_flush_s: float = setting(
         "TRYGG_COUNTER_FLUSH_S",
         5.0,

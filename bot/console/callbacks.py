@@ -9,6 +9,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, redirect
 
+from bot import audit_view
 from bot.console.guard import logged_in, require_setup_done, requires_staff
 from bot.console.pages import ConsoleError, booking_errors, page, unit_of_work
 from bot.console.session import login_page
@@ -32,6 +33,17 @@ async def index(request: Request) -> HTTPResponse:
     require_setup_done(request, member)
     with unit_of_work(request) as session:
         rows = callbacks_repo.callback_list(session, member, as_utc(start_of_today()))
+        alerts = (
+            audit_view.unusual_days(
+                session,
+                member,
+                request.app.ctx.settings.reveal_alert_per_day,
+                load_schedule().zone,
+                centres(),
+            )
+            if member.is_lead
+            else []
+        )
     return page(
         "list.html",
         member,
@@ -40,13 +52,15 @@ async def index(request: Request) -> HTTPResponse:
         safe_labels=SAFE_TIME_LABELS,
         outcomes=OUTCOME_LABELS,
         claimed=request.args.get("claimed"),
+        alerts=alerts,
+        alert_threshold=request.app.ctx.settings.reveal_alert_per_day,
     )
 
 
 @bp.post("/bookings/<booking_id:str>/claim")
 @requires_staff()
 async def claim(request: Request, member: StaffMember, booking_id: str) -> HTTPResponse:
-    with booking_errors(), unit_of_work(request) as session:
+    with booking_errors(request, member, "claim", booking_id), unit_of_work(request) as session:
         callbacks_repo.claim(session, member, booking_id)
     # Back on the list, focus lands on this booking's next step (show the number and call).
     return redirect(f"/console/?claimed={booking_id}")
@@ -56,7 +70,7 @@ async def claim(request: Request, member: StaffMember, booking_id: str) -> HTTPR
 @requires_staff()
 async def reveal(request: Request, member: StaffMember, booking_id: str) -> HTTPResponse:
     """The call screen: the resident's safety answers first, then the number (audited)."""
-    with booking_errors(), unit_of_work(request) as session:
+    with booking_errors(request, member, "reveal", booking_id), unit_of_work(request) as session:
         booking, number = callbacks_repo.reveal_for_call(
             session, member, booking_id, request.app.ctx.cipher
         )
@@ -82,7 +96,7 @@ async def outcome(request: Request, member: StaffMember, booking_id: str) -> HTT
     chosen = request.form.get("outcome", "")
     if chosen not in OUTCOME_LABELS:
         raise ConsoleError(400, "Välj ett utfall i listan.")
-    with booking_errors(), unit_of_work(request) as session:
+    with booking_errors(request, member, "outcome", booking_id), unit_of_work(request) as session:
         callbacks_repo.record_outcome(
             session, member, booking_id, chosen, close=request.form.get("after") != "keep"
         )

@@ -85,16 +85,20 @@ def set_cookie(
 
 
 @contextmanager
-def booking_errors() -> Iterator[None]:
-    """Turns the callback repository's refusals into clear pages (never a 500)."""
+def booking_errors(request: Request, member, action: str, booking_id: str) -> Iterator[None]:
+    """Turns the callback repository's refusals into clear pages (never a 500), each one in the
+    audit log: a claim, reveal or outcome on another centre's booking, an unknown id, or a
+    booking someone else holds (bot/storage/callbacks.py ``record_refusal``)."""
     try:
         yield
-    except callbacks.NotAllowed:
-        raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.")
-    except callbacks.ClaimedByOther as error:
+    except (callbacks.NotAllowed, callbacks.ClaimedByOther) as refusal:
+        with unit_of_work(request) as session:
+            callbacks.record_refusal(session, member, action, booking_id, refusal)
+        if isinstance(refusal, callbacks.NotAllowed):
+            raise ConsoleError(404, "Bokningen finns inte i din mottagnings lista.") from None
         raise ConsoleError(
-            409, f"Bokningen hanteras av {error.holder or 'ingen'}. Du kan inte ändra den."
-        )
+            409, f"Bokningen hanteras av {refusal.holder or 'ingen'}. Du kan inte ändra den."
+        ) from None
 
 
 @bp.get("/static/console.css")

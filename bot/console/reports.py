@@ -1,5 +1,8 @@
-"""What the console shows about the service: the audit log, every answer in six languages, and
+"""What the console shows about the service: the audit log (paged, filtered, with the alert on
+unusual days), every answer in six languages, and
 the follow-up statistics (charts, table, CSV; small cells hidden)."""
+
+from typing import List, Optional
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -8,8 +11,9 @@ from sanic.response import HTTPResponse
 from bot import audit_view, followup_report
 from bot.console.guard import requires_staff
 from bot.console.pages import page, unit_of_work
-from bot.console_labels import LANGUAGE_NAMES
+from bot.console_labels import EVENT_LABELS, LANGUAGE_NAMES
 from bot.places import centres
+from bot.schedule import load_schedule
 from bot.storage import audit, statistics
 from bot.storage.staff import StaffMember
 from bot.vocabulary import LANGUAGES
@@ -20,9 +24,29 @@ bp = Blueprint("console_reports")
 @bp.get("/audit")
 @requires_staff("lead")
 async def audit_page(request: Request, member: StaffMember) -> HTTPResponse:
+    """The audit log, newest first, page by page (``?before=<id>``), filtered by event, staff
+    member, days and the start of a booking reference; the alert on unusual days above it."""
+    zone = load_schedule().zone
+    chosen = audit_view.audit_filter(request.args, zone)
+    entries: List = []
+    older: Optional[int] = None
     with unit_of_work(request) as session:
-        entries = audit.entries(session, member)
-    return page("audit.html", member, entries=audit_view.rows(entries, centres()))
+        if not chosen.problems:
+            entries, older = audit.entries(session, member, chosen.query)
+        alerts = audit_view.unusual_days(
+            session, member, request.app.ctx.settings.reveal_alert_per_day, zone, centres()
+        )
+    return page(
+        "audit.html",
+        member,
+        status=400 if chosen.problems else 200,
+        entries=audit_view.rows(entries, centres()),
+        chosen=chosen,
+        events=EVENT_LABELS,
+        links=audit_view.page_links(chosen.values, older, chosen.query.before is not None),
+        alerts=alerts,
+        alert_threshold=request.app.ctx.settings.reveal_alert_per_day,
+    )
 
 
 @bp.get("/answers")

@@ -5,6 +5,7 @@ centre: isolation between centres is enforced here, not in templates. The reside
 the bookings table (book, cancel, erase) is bot/storage/bookings.py.
 """
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
@@ -25,9 +26,43 @@ class NotAllowed(Exception):
 
 
 class ClaimedByOther(Exception):
+    """The booking is the centre's, but another member holds it (or nobody claimed it)."""
+
     def __init__(self, holder: str) -> None:
         super().__init__(holder)
         self.holder = holder
+
+
+_USERNAME = re.compile(r"[a-z0-9._-]{1,64}")
+
+
+def record_refusal(
+    session: Session, member: "StaffMember", action: str, booking_id: str, refusal: Exception
+) -> None:
+    """Audit a refused claim, reveal or outcome (``action``), in a unit of work of its own: the
+    refused one is rolled back. A booking of another centre keeps its id and centre (random
+    codes the member already had, nothing about the resident, and what an investigation
+    needs); an id that names no booking is not kept, since any text could be typed there."""
+    if isinstance(refusal, ClaimedByOther):
+        holder = refusal.holder if _USERNAME.fullmatch(refusal.holder) else ""
+        reason = (
+            {"reason": "held_by_other", "holder": holder} if holder else {"reason": "not_claimed"}
+        )
+        audit.record(session, member, "refused", booking_id, action=action, **reason)
+        return
+    centre = session.execute(select(bookings.c.centre).where(bookings.c.id == booking_id)).scalar()
+    if centre is None:
+        audit.record(session, member, "refused", None, action=action, reason="unknown")
+    else:
+        audit.record(
+            session,
+            member,
+            "refused",
+            booking_id,
+            action=action,
+            reason="other_centre",
+            booking_centre=centre,
+        )
 
 
 def callback_list(session: Session, member: "StaffMember", since: datetime) -> List:

@@ -1,14 +1,18 @@
-"""The audit log page's rows: Swedish labels, centre names, short references; old rows still render."""
+"""The audit log page's rows: Swedish labels, centre names, short references; old rows still render;
+the filter, paging links and alert lines."""
 
 import re
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import audit_view
 from bot.console.accounts import EVENTS
-from bot.console_labels import EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS
+from bot.console_labels import ACTION_LABELS, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS
 from bot.storage import audit
 
 NAMES = {"rvc_innerstan": "RVC Innerstan", "rvc_vasterort": "RVC Västerort"}
@@ -70,3 +74,78 @@ def test_audit_details_are_single_word_facts_never_free_text():
     assert audit.facts_of("reached (closed, number erased)") is None
     with pytest.raises(ValueError):
         audit.record(None, None, "outcome", None, note="ring +46 70 999 88 77")
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def test_days_are_whole_stockholm_days_both_included():
+    chosen = audit_view.audit_filter({"from": "2030-03-04", "to": "2030-03-05"}, STOCKHOLM)
+    assert not chosen.problems
+    assert chosen.query.since == datetime(2030, 3, 3, 23, 0, tzinfo=timezone.utc)
+    assert chosen.query.until == datetime(2030, 3, 5, 23, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        ({"event": "dropped_table"}, "event"),
+        ({"actor": "anna'; --"}, "actor"),
+        ({"booking": "ab%"}, "booking"),  # no LIKE wildcard reaches the query
+        ({"from": "4 mars"}, "from"),
+        ({"from": "2030-03-05", "to": "2030-03-04"}, "to"),
+    ],
+)
+def test_a_filter_the_page_cannot_use_names_its_field(args, field):
+    assert list(audit_view.audit_filter(args, STOCKHOLM).problems) == [field]
+
+
+def test_a_filter_reads_the_member_event_booking_prefix_and_page():
+    args = {"event": "reveal", "actor": "anna", "booking": "0F0F", "before": "120"}
+    query = audit_view.audit_filter(args, STOCKHOLM).query
+    assert (query.event, query.actor, query.booking_prefix, query.before) == (
+        "reveal",
+        "anna",
+        "0f0f",
+        120,
+    )
+
+
+def test_paging_links_keep_the_filter():
+    values = {"event": "reveal", "actor": "anna", "from": "", "to": "", "booking": ""}
+    links = audit_view.page_links(values, older=41, paged=True)
+    assert parse_qs(urlparse(links["older"]).query) == {
+        "event": ["reveal"],
+        "actor": ["anna"],
+        "before": ["41"],
+    }
+    assert parse_qs(urlparse(links["newest"]).query) == {"event": ["reveal"], "actor": ["anna"]}
+    assert audit_view.page_links(values, older=None, paged=False) == {}
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "action=claim reason=other_centre booking_centre=rvc_vasterort",
+        "action=reveal reason=unknown",
+        "action=outcome reason=held_by_other holder=bo",
+        "action=reveal reason=not_claimed",
+    ],
+)
+def test_a_refusal_reads_as_what_was_tried_and_why(detail):
+    text = audit_view.detail_text("refused", detail, NAMES)
+    facts = audit.facts_of(detail)
+    assert ACTION_LABELS[facts["action"]] in text and "=" not in text and "rvc_" not in text
+    assert facts["reason"] not in text and facts["action"] not in text.split()
+
+
+def test_an_alert_links_to_the_audit_filtered_to_that_member_and_day():
+    alert = audit.Alert("reveal", "anna", "rvc_innerstan", date(2030, 3, 4), 17)
+    [row] = audit_view.alert_rows([alert], NAMES)
+    assert row["centre"] == NAMES["rvc_innerstan"] and row["count"] == 17
+    assert parse_qs(urlparse(row["href"]).query) == {
+        "event": ["reveal"],
+        "actor": ["anna"],
+        "from": ["2030-03-04"],
+        "to": ["2030-03-04"],
+    }
