@@ -3,7 +3,8 @@
 Runs inside the web app every ``interval_s`` (and once at start-up): bookings created
 ``TRYGG_PHONE_RETENTION_DAYS`` (default 14) days ago, and bookings no caller holds whose slot
 passed more than ``TRYGG_UNCLAIMED_GRACE_DAYS`` (default 2) ago, are deleted, number and all;
-so are past slots' seat counts and expired phone tokens. ``python -m bot.retention`` runs it
+so are past slots' seat counts, expired phone tokens and follow-up counters of months older
+than ``TRYGG_COUNTER_RETENTION_MONTHS`` (default 36). ``python -m bot.retention`` runs it
 once (e.g. from cron on other set-ups). What is kept where, and how long: docs/architecture.md.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings, current
 from bot.storage import bookings as repo
+from bot.storage import statistics
 from bot.storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ def run_once(settings: Optional[Settings] = None) -> repo.Retained:
     grace = timedelta(days=settings.unclaimed_grace_days)
     with session_scope(settings.database_url) as session:
         done = repo.apply_retention(session, max_age=max_age, unclaimed_grace=grace)
+        statistics.apply_retention(session, settings.counter_retention_months)
     if done.bookings_deleted:
         logger.info(
             "retention deleted %d booking(s), %d with a number",

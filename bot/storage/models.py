@@ -122,14 +122,15 @@ audit_log = Table(
 )
 
 # --- follow-up statistics ----------------------------------------------------------------------
-# Counters, not records: one row per (day, language, centre, metric) holding a count. No
-# conversation id, no per-message row, no time finer than a day (tests/unit/test_statistics.py).
-daily_counters = Table(
-    "daily_counters",
+# Counters, not records: one row per (month, language, centre, metric) holding a count, the month
+# as its first day. No conversation id, no per-message row, no time finer than a month, never a
+# language and a centre together (bot/storage/statistics.py decides; tests/unit/test_statistics.py).
+monthly_counters = Table(
+    "monthly_counters",
     metadata,
-    Column("day", Date, primary_key=True),
-    Column("language", String(8), primary_key=True),
-    Column("centre", String(40), primary_key=True),  # "" when not about a centre
+    Column("month", Date, primary_key=True),
+    Column("language", String(8), primary_key=True),  # "" unless the metric keeps it
+    Column("centre", String(40), primary_key=True),  # "" unless the metric keeps it
     Column("metric", String(60), primary_key=True),
     Column("count", Integer, nullable=False),
 )

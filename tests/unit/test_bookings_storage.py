@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import DateTime, Time, inspect, select
 
 from bot.storage import bookings as repo
+from bot.storage import statistics
 from bot.storage.crypto import PhoneCipher, reference_hash
 from bot.storage.db import engine_for, session_scope
-from bot.storage.models import bookings, phone_tokens, slot_usage
+from bot.storage.models import bookings, monthly_counters, phone_tokens, slot_usage
 from tests.databases import database_params, fresh_database_url
 
 PEPPER = base64.b64encode(os.urandom(32)).decode()
@@ -265,8 +266,8 @@ ALLOWED_COLUMNS = {
     },
     "staff_sessions": {"token_hash", "staff_id", "csrf_token", "expires_at"},
     "audit_log": {"id", "at", "actor", "centre", "event", "booking_id", "detail"},
-    # statistics: counts per day, never per conversation or message
-    "daily_counters": {"day", "language", "centre", "metric", "count"},
+    # statistics: counts per month, never per conversation or message
+    "monthly_counters": {"month", "language", "centre", "metric", "count"},
 }
 
 
@@ -299,10 +300,16 @@ def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
         token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=four_days_ago)
     with session_scope(url) as s:
         repo.book_callback(s, request(SLOT), token, capacity=1, pepper=PEPPER, now=four_days_ago)
+    monkeypatch.setenv("TRYGG_COUNTER_RETENTION_MONTHS", "2")
+    with session_scope(url) as s:
+        statistics.count(s, "conversation_started", "sv", day=date.today() - timedelta(days=100))
     from bot.retention import run_once
 
     assert run_once().numbers_erased == 1
     assert run_once().bookings_deleted == 0
+    with session_scope(url) as s:
+        kept = s.execute(select(monthly_counters.c.metric)).scalars().all()
+    assert "conversation_started" not in kept  # the old month's counter is gone
 
 
 def test_no_reference_code_is_taken_for_a_phone_number():

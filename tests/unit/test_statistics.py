@@ -1,4 +1,5 @@
-"""Counters, not records: increments per day; reports by month and tertial; small cells hidden."""
+"""Counters, not records: increments per month, never a language with a centre; reports by
+month and tertial; a stated retention; small cells hidden."""
 
 import csv
 import io
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from bot.followup_report import build, to_csv
 from bot.storage import statistics
 from bot.storage.db import session_scope
-from bot.storage.models import daily_counters
+from bot.storage.models import monthly_counters
 from tests.databases import database_params, fresh_database_url
 
 
@@ -19,14 +20,61 @@ def db(request, tmp_path):
     return fresh_database_url(request.param, tmp_path)
 
 
-def test_counting_twice_increments_one_row(db):
+def test_counts_in_one_month_increment_one_row_for_the_month(db):
     with session_scope(db) as s:
         statistics.count(s, "acute_danger", "so", day=date(2026, 3, 2))
-        statistics.count(s, "acute_danger", "so", day=date(2026, 3, 2))
-        statistics.count(s, "acute_danger", "so", day=date(2026, 3, 3))
+        statistics.count(s, "acute_danger", "so", day=date(2026, 3, 31))
+        statistics.count(s, "acute_danger", "so", day=date(2026, 4, 1))
     with session_scope(db) as s:
-        rows = s.execute(select(daily_counters).order_by(daily_counters.c.day)).all()
-    assert [(r.day, r.count) for r in rows] == [(date(2026, 3, 2), 2), (date(2026, 3, 3), 1)]
+        rows = s.execute(select(monthly_counters).order_by(monthly_counters.c.month)).all()
+    assert [(r.month, r.count) for r in rows] == [(date(2026, 3, 1), 2), (date(2026, 4, 1), 1)]
+
+
+def test_what_a_resident_asked_is_counted_for_the_whole_city_and_no_counter_keeps_language_and_centre(
+    db,
+):
+    """A booking row holds its language, centre and day: joined with counters of the same
+    language or centre, it must not tell what that resident asked."""
+    with session_scope(db) as s:
+        for metric in ("topic:protected_housing", "acute_danger", "referral:bris_phone", "feedback:no"):
+            statistics.count(s, metric, "so", "rvc_vasterort", day=date(2026, 3, 2))
+        statistics.count(s, "booking_made", "so", "rvc_vasterort", day=date(2026, 3, 2))
+        statistics.count(s, "centre_lookup:district", "so", "rvc_vasterort", day=date(2026, 3, 2))
+        statistics.count(s, "conversation_started", "so", "rvc_vasterort", day=date(2026, 3, 2))
+    with session_scope(db) as s:
+        rows = {(r.metric, r.language, r.centre) for r in s.execute(select(monthly_counters))}
+    assert rows == {
+        ("topic:protected_housing", "", ""),
+        ("acute_danger", "", ""),
+        ("referral:bris_phone", "", ""),
+        ("feedback:no", "", ""),
+        ("booking_made", "", "rvc_vasterort"),
+        ("centre_lookup:district", "", "rvc_vasterort"),
+        ("conversation_started", "so", ""),
+    }
+
+
+def test_counters_older_than_the_retention_are_deleted(db):
+    with session_scope(db) as s:
+        for day in (date(2023, 2, 28), date(2023, 3, 1), date(2026, 3, 2)):
+            statistics.count(s, "conversation_started", "sv", day=day)
+    with session_scope(db) as s:
+        assert statistics.apply_retention(s, months=36, day=date(2026, 3, 15)) == 1
+    with session_scope(db) as s:
+        months = sorted(s.execute(select(monthly_counters.c.month)).scalars())
+    assert months == [date(2023, 3, 1), date(2026, 3, 1)]
+
+
+def test_the_counter_buffer_keeps_no_day_and_no_language_with_a_centre():
+    from bot.followup import CounterBuffer
+
+    buffer = CounterBuffer()
+    buffer.add("topic:children", "fa")
+    buffer.add("booking_made", "fa", "rvc_innerstan")
+    assert {(k.language, k.centre, k.month.day) for k in buffer._pending} == {
+        ("", "", 1),
+        ("", "rvc_innerstan", 1),
+    }
 
 
 def test_tertials_group_january_to_april_may_to_august_september_to_december(db):
