@@ -68,7 +68,9 @@ def count(
     """Add ``by`` to the counter; one atomic upsert, safe from several processes."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(monthly_counters).values(**key(metric, language, centre, day)._asdict(), count=by)
+    statement = insert(monthly_counters).values(
+        **key(metric, language, centre, day)._asdict(), count=by
+    )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["month", "language", "centre", "metric"],
@@ -114,8 +116,3 @@ def by_centre(
     ):
         totals[(period_of(row.month, kind), row.centre)] += row.count
     return dict(totals)
-
-
-def shown(value: int) -> str:
-    """A cell as published: small counts could point to a person, so they are not shown exactly."""
-    return "<5" if 0 < value < SMALL_CELL else str(value)

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.followup_report import build, to_csv
+from bot.followup_report import HIDDEN, build, to_csv
+from bot.places import centres
 from bot.storage import statistics
 from bot.storage.db import session_scope
 from bot.storage.models import monthly_counters
@@ -36,7 +37,12 @@ def test_what_a_resident_asked_is_counted_for_the_whole_city_and_no_counter_keep
     """A booking row holds its language, centre and day: joined with counters of the same
     language or centre, it must not tell what that resident asked."""
     with session_scope(db) as s:
-        for metric in ("topic:protected_housing", "acute_danger", "referral:bris_phone", "feedback:no"):
+        for metric in (
+            "topic:protected_housing",
+            "acute_danger",
+            "referral:bris_phone",
+            "feedback:no",
+        ):
             statistics.count(s, metric, "so", "rvc_vasterort", day=date(2026, 3, 2))
         statistics.count(s, "booking_made", "so", "rvc_vasterort", day=date(2026, 3, 2))
         statistics.count(s, "centre_lookup:district", "so", "rvc_vasterort", day=date(2026, 3, 2))
@@ -97,12 +103,66 @@ def test_tertials_group_january_to_april_may_to_august_september_to_december(db)
     assert months[("2026-04", "conversation_started")] == 3
 
 
-@pytest.mark.parametrize("value, shown", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120")])
-def test_cells_under_five_are_shown_as_less_than_five(value, shown):
-    assert statistics.shown(value) == shown
+def published(db, kind):
+    """The CSV as a reader gets it: {period: {column: cell}}."""
+    with session_scope(db) as s:
+        text = to_csv(build(s, kind))
+    header, *rows = csv.reader(io.StringIO(text[1:]), delimiter=";")
+    return {row[0]: dict(zip(header, row)) for row in rows}
 
 
-def test_csv_suppresses_small_cells_and_keeps_the_columns(db):
+CENTRE_COLUMNS = [f"Bokningar {name}" for name in centres().values()]
+
+
+@pytest.mark.parametrize(
+    "value, cell", [(0, "0"), (1, HIDDEN), (4, HIDDEN), (5, "5"), (120, "120")]
+)
+def test_counts_under_five_are_hidden(db, value, cell):
+    with session_scope(db) as s:
+        statistics.count(s, "conversation_started", "sv", day=date(2026, 6, 1), by=value)
+        statistics.count(s, "acute_danger", "sv", day=date(2026, 6, 1), by=50)
+    assert published(db, "month")["2026-06"]["Kontakter (samtal)"] == cell
+
+
+def test_a_hidden_centre_cannot_be_worked_out_from_the_bookings_total(db):
+    """Total 30, three centres 12 + 9 + 7: the fourth would be 30 - 28 = 2."""
+    with session_scope(db) as s:
+        for centre, n in zip(centres(), (12, 9, 7, 2)):
+            statistics.count(s, "booking_made", "sv", centre, day=date(2026, 6, 1), by=n)
+    for kind, period in (("month", "2026-06"), ("tertial", "2026 T2")):
+        cells = published(db, kind)[period]
+        parts = [cells["Bokade uppringningar"]] + [cells[c] for c in CENTRE_COLUMNS]
+        assert parts.count(HIDDEN) == 2, parts  # the 2 and the smallest other, the 7
+        assert sorted(parts) == sorted(["30", "12", "9", HIDDEN, HIDDEN])
+
+
+def test_a_hidden_month_cannot_be_worked_out_from_its_tertial(db):
+    """January to April 8, 2, 7, 6: the tertial's 23 minus the others would give February's 2."""
+    with session_scope(db) as s:
+        for month, n in zip((1, 2, 3, 4), (8, 2, 7, 6)):
+            statistics.count(s, "acute_danger", "sv", day=date(2026, month, 3), by=n)
+    months = published(db, "month")
+    tertial = published(db, "tertial")["2026 T1"]["Hänvisade till 112"]
+    shown = [months[f"2026-0{m}"]["Hänvisade till 112"] for m in (1, 2, 3, 4)]
+    assert tertial == "23" and shown == ["8", HIDDEN, "7", HIDDEN]
+
+
+def test_no_published_sum_has_exactly_one_hidden_part(db):
+    """Hiding a cell for one sum can leave another with a single hidden cell; it is followed up."""
+    with session_scope(db) as s:
+        for month, counts in ((1, (3, 20, 30, 40)), (2, (6, 1, 30, 40)), (3, (9, 20, 30, 40))):
+            for centre, n in zip(centres(), counts):
+                statistics.count(s, "booking_made", "sv", centre, day=date(2026, month, 3), by=n)
+    months, tertials = published(db, "month"), published(db, "tertial")
+    columns = ["Bokade uppringningar"] + CENTRE_COLUMNS
+    for cells in list(months.values()) + list(tertials.values()):
+        assert [cells[c] for c in columns].count(HIDDEN) != 1, cells
+    for column in columns:
+        parts = [tertials["2026 T1"][column]] + [cells[column] for cells in months.values()]
+        assert parts.count(HIDDEN) != 1, (column, parts)
+
+
+def test_csv_hides_small_cells_and_keeps_the_columns(db):
     with session_scope(db) as s:
         statistics.count(s, "conversation_started", "fa", day=date(2026, 6, 1), by=40)
         statistics.count(s, "booking_made", "fa", "rvc_sodra_soderort", day=date(2026, 6, 1), by=2)
@@ -115,5 +175,6 @@ def test_csv_suppresses_small_cells_and_keeps_the_columns(db):
     cells = dict(zip(header, row))
     assert header[0] == "Period" and len(row) == len(header)
     assert cells["Period"] == "2026 T2" and cells["Kontakter (samtal)"] == "40"
-    assert cells["Bokade uppringningar"] == "<5" and cells["Bokningar RVC Södra söderort"] == "<5"
+    assert cells["Bokade uppringningar"] == HIDDEN
+    assert cells["Bokningar RVC Södra söderort"] == HIDDEN
     assert cells["Hänvisningar till stödlinjer"] == "6"

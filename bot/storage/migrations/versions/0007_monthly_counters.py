@@ -68,7 +68,13 @@ def downgrade() -> None:
     _create("daily_counters", "day")
     monthly = _counters("monthly_counters", "month")
     rows = [
-        {"day": r.month, "language": r.language, "centre": r.centre, "metric": r.metric, "count": r.count}
+        {
+            "day": r.month,
+            "language": r.language,
+            "centre": r.centre,
+            "metric": r.metric,
+            "count": r.count,
+        }
         for r in op.get_bind().execute(sa.select(monthly)).all()
     ]
     if rows:
