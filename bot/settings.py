@@ -176,7 +176,8 @@ class Settings:
     unclaimed_grace_days: float = setting(
         "TRYGG_UNCLAIMED_GRACE_DAYS",
         2.0,
-        "… and bookings no caller holds (done, cancelled, never claimed) this long after their slot",
+        "… and bookings no caller holds (done, cancelled, never claimed) "
+        "this long after their slot",
     )
     counter_retention_months: int = setting(
         "TRYGG_COUNTER_RETENTION_MONTHS",

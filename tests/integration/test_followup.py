@@ -84,7 +84,9 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     assert counters(state_dir) - before == expected
 
     with sqlite3.connect(state_dir / "trygg.db") as db:
-        stored = " ".join(str(v) for row in db.execute("select * from monthly_counters") for v in row)
+        stored = " ".join(
+            str(v) for row in db.execute("select * from monthly_counters") for v in row
+        )
         columns = [c[1] for c in db.execute("pragma table_info(monthly_counters)")]
     assert columns == ["month", "language", "centre", "metric", "count"]
     for sender in senders:

@@ -31,7 +31,7 @@ def test_counts_in_one_month_increment_one_row_for_the_month(db):
     assert [(r.month, r.count) for r in rows] == [(date(2026, 3, 1), 2), (date(2026, 4, 1), 1)]
 
 
-def test_what_a_resident_asked_is_counted_for_the_whole_city_and_no_counter_keeps_language_and_centre(
+def test_what_residents_asked_is_counted_city_wide_and_never_with_a_language_and_a_centre(
     db,
 ):
     """A booking row holds its language, centre and day: joined with counters of the same
@@ -108,7 +108,7 @@ def published(db, kind):
     with session_scope(db) as s:
         text = to_csv(build(s, kind))
     header, *rows = csv.reader(io.StringIO(text[1:]), delimiter=";")
-    return {row[0]: dict(zip(header, row)) for row in rows}
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
 CENTRE_COLUMNS = [f"Bokningar {name}" for name in centres().values()]
@@ -127,7 +127,7 @@ def test_counts_under_five_are_hidden(db, value, cell):
 def test_a_hidden_centre_cannot_be_worked_out_from_the_bookings_total(db):
     """Total 30, three centres 12 + 9 + 7: the fourth would be 30 - 28 = 2."""
     with session_scope(db) as s:
-        for centre, n in zip(centres(), (12, 9, 7, 2)):
+        for centre, n in zip(centres(), (12, 9, 7, 2), strict=True):
             statistics.count(s, "booking_made", "sv", centre, day=date(2026, 6, 1), by=n)
     for kind, period in (("month", "2026-06"), ("tertial", "2026 T2")):
         cells = published(db, kind)[period]
@@ -139,7 +139,7 @@ def test_a_hidden_centre_cannot_be_worked_out_from_the_bookings_total(db):
 def test_a_hidden_month_cannot_be_worked_out_from_its_tertial(db):
     """January to April 8, 2, 7, 6: the tertial's 23 minus the others would give February's 2."""
     with session_scope(db) as s:
-        for month, n in zip((1, 2, 3, 4), (8, 2, 7, 6)):
+        for month, n in zip((1, 2, 3, 4), (8, 2, 7, 6), strict=True):
             statistics.count(s, "acute_danger", "sv", day=date(2026, month, 3), by=n)
     months = published(db, "month")
     tertial = published(db, "tertial")["2026 T1"]["Hänvisade till 112"]
@@ -151,7 +151,7 @@ def test_no_published_sum_has_exactly_one_hidden_part(db):
     """Hiding a cell for one sum can leave another with a single hidden cell; it is followed up."""
     with session_scope(db) as s:
         for month, counts in ((1, (3, 20, 30, 40)), (2, (6, 1, 30, 40)), (3, (9, 20, 30, 40))):
-            for centre, n in zip(centres(), counts):
+            for centre, n in zip(centres(), counts, strict=True):
                 statistics.count(s, "booking_made", "sv", centre, day=date(2026, month, 3), by=n)
     months, tertials = published(db, "month"), published(db, "tertial")
     columns = ["Bokade uppringningar"] + CENTRE_COLUMNS
@@ -172,7 +172,7 @@ def test_csv_hides_small_cells_and_keeps_the_columns(db):
     # Swedish Excel reads ";"-separated UTF-8 only with a byte-order mark.
     assert csv_text.startswith("\ufeff")
     header, row = csv.reader(io.StringIO(csv_text[1:]), delimiter=";")
-    cells = dict(zip(header, row))
+    cells = dict(zip(header, row, strict=True))
     assert header[0] == "Period" and len(row) == len(header)
     assert cells["Period"] == "2026 T2" and cells["Kontakter (samtal)"] == "40"
     assert cells["Bokade uppringningar"] == HIDDEN
