@@ -180,7 +180,8 @@ def _book(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         logger.error("booking failed: %s", type(error).__name__)
         dispatcher.utter_message(response="utter_booking_failed")
         return {"consent": None}
-    logger.info("booking made at %s", centre)
+    # No log line for a booking made (nor a cancel): every line carries its moment, which a proxy's
+    # access log would tie to the resident's address. Errors are logged, without ids.
     dispatcher.utter_message(
         response="utter_booking_confirmed",
         centre_name=centres()[centre],
@@ -303,6 +304,5 @@ class ValidateCancelForm(FormValidationAction):
         if not cancelled:
             dispatcher.utter_message(response="utter_reference_unknown")
             return {"reference_code": None}
-        logger.info("booking cancelled")
         dispatcher.utter_message(response="utter_booking_cancelled")
         return {"reference_code": "done"}

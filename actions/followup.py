@@ -1,5 +1,5 @@
 """Follow-up without tracking: conversations started, nearest-RVC lookups and feedback, as
-aggregate daily counters (bot/storage/statistics.py). Nothing here records a conversation.
+aggregate monthly counters (bot/storage/statistics.py). Nothing here records a conversation.
 Counts go through the same in-memory buffer as the web app's (bot/followup.py), written every
 few seconds by actions/server.py, so no action waits for a database write.
 """

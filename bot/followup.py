@@ -4,7 +4,8 @@
 - ``acute_danger`` when the 112 answer is given;
 - ``referral:<helpline>`` for every helpline number an answer names (its fact key: every
   ``*_phone`` fact but the emergency number, so a helpline added to facts.yml is counted).
-Counted per day, language and nothing else (bot/storage/statistics.py). The counts are
+Counted per month for the whole city (bot/storage/statistics.py decides what a counter keeps:
+never a day, never a language with a centre). The counts are
 gathered in memory and written every few seconds in one transaction, so answering a resident
 never waits for a database write. The action server counts through the same buffer
 (actions/followup.py, flushed by actions/server.py).
@@ -39,7 +40,8 @@ FOOTERS = {
 
 
 class CounterBuffer:
-    """Pending increments, keyed (day, language, centre, metric); flushed as one transaction."""
+    """Pending increments by counter (month, language, centre, metric), as coarse in memory as in
+    the database; flushed as one transaction."""
 
     def __init__(self) -> None:
         self._pending: Counter = Counter()
@@ -47,7 +49,7 @@ class CounterBuffer:
 
     def add(self, metric: str, language: str, centre: str = "") -> None:
         with self._lock:
-            self._pending[(statistics.today(), language, centre, metric)] += 1
+            self._pending[statistics.key(metric, language, centre)] += 1
 
     def flush(self) -> None:
         with self._lock:
@@ -56,8 +58,15 @@ class CounterBuffer:
             return
         try:
             with session_scope(current().database_url) as session:
-                for (day, language, centre, metric), n in pending.items():
-                    statistics.count(session, metric, language, centre, day=day, by=n)
+                for counter, n in pending.items():
+                    statistics.count(
+                        session,
+                        counter.metric,
+                        counter.language,
+                        counter.centre,
+                        day=counter.month,
+                        by=n,
+                    )
         except SQLAlchemyError as error:
             # Keep them for the next try: statistics must not be lost to a short outage, and
             # must never cost a resident an answer.

@@ -176,13 +176,19 @@ class Settings:
     phone_retention_days: float = setting(
         "TRYGG_PHONE_RETENTION_DAYS",
         14.0,
-        "the retention job erases numbers "
-        "this old (every 10 min in the web app; `python -m bot.retention` once)",
+        "the retention job deletes bookings, number and all, created this many days ago "
+        "(every 10 min in the web app; `python -m bot.retention` once)",
     )
     unclaimed_grace_days: float = setting(
         "TRYGG_UNCLAIMED_GRACE_DAYS",
         2.0,
-        "… and numbers of unclaimed bookings this long after their slot",
+        "… and bookings no caller holds (done, cancelled, never claimed) "
+        "this long after their slot",
+    )
+    counter_retention_months: int = setting(
+        "TRYGG_COUNTER_RETENTION_MONTHS",
+        36,
+        "… and follow-up counters (per month) of months older than this",
     )
     # Fixed: not configurable, kept here so every limit has one home.
     max_body_bytes: int = 16_384  # /api/chat

@@ -108,7 +108,7 @@ async def outcome(request: Request, member: StaffMember, booking_id: str) -> HTT
 async def handled_page(request: Request, member: StaffMember) -> HTTPResponse:
     """What was saved (is the number erased?), and the centre's calls handled today, without numbers."""
     with unit_of_work(request) as session:
-        rows = callbacks_repo.handled_since(session, member, as_utc(start_of_today()))
+        rows = callbacks_repo.handled_since(session, member, start_of_today().date())
     saved = next((row for row in rows if row.id == request.args.get("saved")), None)
     return page(
         "handled.html",

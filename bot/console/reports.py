@@ -14,7 +14,7 @@ from bot.console.pages import page, unit_of_work
 from bot.console_labels import EVENT_LABELS, LANGUAGE_NAMES
 from bot.places import centres
 from bot.schedule import load_schedule
-from bot.storage import audit, statistics
+from bot.storage import audit
 from bot.storage.staff import StaffMember
 from bot.vocabulary import LANGUAGES
 
@@ -81,14 +81,13 @@ async def stats_page(request: Request, member: StaffMember) -> HTTPResponse:
         kind=kind,
         period_word=followup_report.PERIOD_WORDS[kind],
         charts=followup_report.bar_charts(table, kind),
-        shown=statistics.shown,
     )
 
 
 @bp.get("/stats.csv")
 @requires_staff("lead")
 async def stats_csv(request: Request, member: StaffMember) -> HTTPResponse:
-    """The same figures as CSV for the tertial report (small cells as "<5")."""
+    """The same figures as CSV for the tertial report (hidden cells as in the table)."""
     kind = _period_kind(request)
     with unit_of_work(request) as session:
         body = followup_report.to_csv(followup_report.build(session, kind))

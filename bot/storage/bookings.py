@@ -8,10 +8,10 @@ and works the same on SQLite and PostgreSQL.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from datetime import date, datetime, timedelta, timezone
+from typing import List, NamedTuple, Optional
 
-from sqlalchemy import and_, case, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,8 +45,20 @@ class BookingRequest:
     safe_times: str
 
 
+class Retained(NamedTuple):
+    """What one retention run removed."""
+
+    numbers_erased: int
+    bookings_deleted: int
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def day_of(moment: datetime) -> date:
+    """The Stockholm day of ``moment``: the finest time a booking keeps besides its slot."""
+    return as_utc(moment).astimezone(statistics.ZONE).date()
 
 
 def store_phone_token(session: Session, phone_cipher: bytes, now: Optional[datetime] = None) -> str:
@@ -136,8 +148,8 @@ def book_callback(
             reference_hash=reference_hash(pepper, code),
             phone_cipher=consumed.phone_cipher,
             attempts=0,
-            created_at=now,
-            updated_at=now,
+            created_on=day_of(now),
+            updated_on=day_of(now),
         )
     )
     statistics.count(session, "booking_made", request.language, request.centre)
@@ -162,7 +174,7 @@ def cancel_booking(
     session.execute(
         update(bookings)
         .where(bookings.c.id == row.id)
-        .values(status="cancelled", phone_cipher=None, phone_erased_at=now, updated_at=now)
+        .values(status="cancelled", phone_cipher=None, updated_on=day_of(now))
     )
     session.execute(
         update(slot_usage)
@@ -187,7 +199,7 @@ def erase_phone(session: Session, booking_id: str, now: Optional[datetime] = Non
     session.execute(
         update(bookings)
         .where(bookings.c.id == booking_id)
-        .values(phone_cipher=None, phone_erased_at=now, updated_at=now)
+        .values(phone_cipher=None, updated_on=day_of(now))
     )
     if row is not None:
         statistics.count(session, "booking_erased", row.language, row.centre)
@@ -195,37 +207,28 @@ def erase_phone(session: Session, booking_id: str, now: Optional[datetime] = Non
 
 def apply_retention(
     session: Session, max_age: timedelta, unclaimed_grace: timedelta, now: Optional[datetime] = None
-) -> int:
-    """Erase numbers older than ``max_age`` and of unclaimed bookings whose slot passed long ago;
-    drop expired phone tokens. Returns how many numbers were erased."""
+) -> Retained:
+    """Delete bookings, not only their numbers, once nobody needs them: every booking created
+    ``max_age`` ago (counted in days, so up to a day early), and every booking not held by a
+    caller whose slot passed more than ``unclaimed_grace`` ago (done, cancelled or never
+    claimed). Past slots' seat counts and expired phone tokens go too."""
     now = now or now_utc()
     session.execute(delete(phone_tokens).where(phone_tokens.c.expires_at <= now))
+    slot_passed = bookings.c.slot_start <= now - unclaimed_grace
     expiring = or_(
-        bookings.c.created_at <= now - max_age,
-        and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace),
+        bookings.c.created_on <= day_of(now - max_age),
+        and_(bookings.c.status != "claimed", slot_passed),
     )
-    for row in session.execute(
+    numbers = session.execute(
         select(bookings.c.centre, bookings.c.language).where(
             bookings.c.phone_cipher.isnot(None), expiring
         )
-    ).all():
+    ).all()
+    for row in numbers:
         statistics.count(session, "booking_erased", row.language, row.centre)
-    result = session.execute(
-        update(bookings)
-        .where(
-            bookings.c.phone_cipher.isnot(None),
-            or_(
-                bookings.c.created_at <= now - max_age,
-                and_(bookings.c.status == "booked", bookings.c.slot_start <= now - unclaimed_grace),
-            ),
-        )
-        .values(phone_cipher=None, phone_erased_at=now, updated_at=now, status=_expired_status())
-    )
-    return result.rowcount
-
-
-def _expired_status():
-    return case((bookings.c.status == "booked", "expired"), else_=bookings.c.status)
+    deleted = session.execute(delete(bookings).where(expiring)).rowcount
+    session.execute(delete(slot_usage).where(slot_usage.c.slot_start <= now - unclaimed_grace))
+    return Retained(numbers_erased=len(numbers), bookings_deleted=deleted)
 
 
 def _ensure_slot_row(session: Session, centre: str, slot_start: datetime, capacity: int) -> None:

@@ -6,14 +6,14 @@ the bookings table (book, cancel, erase) is bot/storage/bookings.py.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import audit, statistics
-from bot.storage.bookings import erase_phone, now_utc
+from bot.storage.bookings import day_of, erase_phone, now_utc
 from bot.storage.models import bookings
 from bot.vocabulary import CLOSING_OUTCOMES, OUTCOMES
 
@@ -89,7 +89,7 @@ def claim(session: Session, member: "StaffMember", booking_id: str) -> None:
             bookings.c.centre == member.centre,
             bookings.c.status == "booked",
         )
-        .values(status="claimed", claimed_by=member.username, updated_at=now_utc())
+        .values(status="claimed", claimed_by=member.username, updated_on=day_of(now_utc()))
     )
     if result.rowcount != 1:
         holder = session.execute(
@@ -101,8 +101,9 @@ def claim(session: Session, member: "StaffMember", booking_id: str) -> None:
     audit.record(session, member, "claim", booking_id)
 
 
-def handled_since(session: Session, member: "StaffMember", since: datetime) -> List:
-    """The centre's calls with an outcome saved since ``since`` (no numbers), latest first."""
+def handled_since(session: Session, member: "StaffMember", since: date) -> List:
+    """The centre's calls with an outcome saved on or after the day ``since`` (no numbers),
+    latest slot first: a booking keeps the day of its last change, not the moment."""
     return session.execute(
         select(
             bookings.c.id,
@@ -116,9 +117,9 @@ def handled_since(session: Session, member: "StaffMember", since: datetime) -> L
         .where(
             bookings.c.centre == member.centre,
             bookings.c.outcome.isnot(None),
-            bookings.c.updated_at >= since,
+            bookings.c.updated_on >= since,
         )
-        .order_by(bookings.c.updated_at.desc())
+        .order_by(bookings.c.slot_start.desc())
     ).all()
 
 
@@ -152,7 +153,7 @@ def record_outcome(
         .values(
             outcome=outcome,
             attempts=bookings.c.attempts + 1,
-            updated_at=now_utc(),
+            updated_on=day_of(now_utc()),
             status="done" if done else "claimed",
         )
     )
@@ -177,5 +178,5 @@ def release_claims(session: Session, username: str) -> None:
     session.execute(
         update(bookings)
         .where(bookings.c.claimed_by == username, bookings.c.status == "claimed")
-        .values(status="booked", claimed_by=None, updated_at=now_utc())
+        .values(status="booked", claimed_by=None, updated_on=day_of(now_utc()))
     )

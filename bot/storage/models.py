@@ -2,7 +2,8 @@
 
 No name, personal number, IP address, sender id or message text exists in any table
 (tests/unit/test_storage_privacy.py checks the schema). The phone number exists only as
-AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased.
+AES-GCM ciphertext (bot/storage/crypto.py) and is set to NULL when erased. A booking keeps no
+time finer than its creation day, and its row is deleted after the retention (bot/retention.py).
 """
 
 from sqlalchemy import (
@@ -41,9 +42,11 @@ bookings = Table(
     Column("claimed_by", String(64), nullable=True),
     Column("outcome", String(20), nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("phone_erased_at", DateTime(timezone=True), nullable=True),
+    # Days, not instants (Stockholm dates): a finer time would match the chat's moment in a proxy
+    # log. The slot is the only time of day a booking holds; retention and "handled today" need
+    # no more than the day.
+    Column("created_on", Date, nullable=False),
+    Column("updated_on", Date, nullable=False),
 )
 
 # One row per offered slot that has bookings: capacity is enforced by a conditional UPDATE
@@ -119,14 +122,15 @@ audit_log = Table(
 )
 
 # --- follow-up statistics ----------------------------------------------------------------------
-# Counters, not records: one row per (day, language, centre, metric) holding a count. No
-# conversation id, no per-message row, no time finer than a day (tests/unit/test_statistics.py).
-daily_counters = Table(
-    "daily_counters",
+# Counters, not records: one row per (month, language, centre, metric) holding a count, the month
+# as its first day. No conversation id, no per-message row, no time finer than a month, never a
+# language and a centre together (bot/storage/statistics.py decides; tests/unit/test_statistics.py).
+monthly_counters = Table(
+    "monthly_counters",
     metadata,
-    Column("day", Date, primary_key=True),
-    Column("language", String(8), primary_key=True),
-    Column("centre", String(40), primary_key=True),  # "" when not about a centre
+    Column("month", Date, primary_key=True),
+    Column("language", String(8), primary_key=True),  # "" unless the metric keeps it
+    Column("centre", String(40), primary_key=True),  # "" unless the metric keeps it
     Column("metric", String(60), primary_key=True),
     Column("count", Integer, nullable=False),
 )

@@ -25,7 +25,7 @@ from bot.settings import current
 from bot.storage import bookings as repo
 from bot.storage.crypto import PhoneCipher
 from bot.storage.db import session_scope
-from bot.storage.models import daily_counters
+from bot.storage.models import monthly_counters
 from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -187,7 +187,7 @@ def counted(database, counters) -> Callable[[], Dict[Tuple[str, str, str], int]]
         with session_scope(database) as session:
             return {
                 (row.metric, row.language, row.centre): row.count
-                for row in session.execute(select(daily_counters))
+                for row in session.execute(select(monthly_counters))
             }
 
     return read

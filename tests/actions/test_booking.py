@@ -1,6 +1,7 @@
 """The booking form (actions/booking.py) run with a tracker built in the test: what each answer
 fills, what it refuses, and what the consent writes to the database."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -534,6 +535,20 @@ def test_the_reference_code_cancels_the_booking_and_erases_the_number(
     assert (row.status, row.phone_cipher) == ("cancelled", None)
     with session_scope(database) as session:
         assert session.execute(select(slot_usage.c.booked)).scalars().all() == [0]
+
+
+def test_booking_and_cancelling_write_no_log_line(
+    dispatcher, tracker_for, domain, database, new_phone_token, caplog
+):
+    """A log line carries its moment; one per booking would tie it, through a proxy's access
+    log, to the resident's address."""
+    with caplog.at_level(logging.DEBUG):
+        typed = book(dispatcher, tracker_for, domain, new_phone_token)
+        result = ValidateCancelForm().validate_reference_code(
+            typed, dispatcher, tracker_for(intent="inform", text=typed), domain
+        )
+    assert result == {"reference_code": "done"}
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("actions")] == []
 
 
 @pytest.mark.parametrize("typed", ["ABCD", "ABCD-EFGH-J", "ABCD-EFGH", ""])

@@ -67,15 +67,14 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
         safe_times="weekday_mornings",
     )
     with session_scope(console["db"]) as s:
+        before = set(s.execute(select(bookings.c.id)).scalars())
         repo.book_callback(
             s, request, token, capacity=50, pepper=console["secrets"]["reference_pepper"]
         )
     with session_scope(console["db"]) as s:
-        return (
-            s.execute(select(bookings.c.id).order_by(bookings.c.created_at.desc()))
-            .scalars()
-            .first()
-        )
+        # a booking keeps only its day, so the new one is found by its id, not by its time
+        [new] = set(s.execute(select(bookings.c.id)).scalars()) - before
+        return new
 
 
 class Browser:
@@ -295,7 +294,7 @@ def test_statistics_are_for_leads_only_and_small_cells_are_hidden(console):
     header, row = list(csv.reader(io.StringIO(csv_text[1:]), delimiter=";"))[:2]
     cells = dict(zip(header, row))
     assert cells["Kontakter (samtal)"] == "12"
-    assert cells["Bokningar RVC Södra söderort"] == "<5"
+    assert cells["Bokningar RVC Södra söderort"] == "x"  # hidden (bot/followup_report.py)
     assert ">3<" not in page.text  # the chart and table hide it too
 
 

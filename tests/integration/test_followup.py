@@ -17,7 +17,7 @@ pytestmark = pytest.mark.stack
 
 def counters(state_dir) -> Counter:
     with sqlite3.connect(state_dir / "trygg.db") as db:
-        rows = db.execute("select language, centre, metric, count from daily_counters").fetchall()
+        rows = db.execute("select language, centre, metric, count from monthly_counters").fetchall()
     return Counter({(language, centre, metric): n for language, centre, metric, n in rows})
 
 
@@ -65,17 +65,16 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     expected = Counter(
         {
             ("sv", "", "conversation_started"): 1,
-            ("sv", "", "topic:where_to_turn"): 1,
-            ("sv", "", "referral:kvinnofridslinjen_phone"): 1,
-            ("sv", "", "feedback:partly"): 1,
-            ("sv", "", "improvement:easier_language"): 1,
+            ("", "", "topic:where_to_turn"): 1,
+            ("", "", "referral:kvinnofridslinjen_phone"): 2,
+            ("", "", "feedback:partly"): 1,
+            ("", "", "improvement:easier_language"): 1,
             ("ar", "", "conversation_started"): 1,
-            ("ar", "", "acute_danger"): 1,
-            ("ar", "", "referral:kvinnofridslinjen_phone"): 1,
+            ("", "", "acute_danger"): 1,
             ("en", "", "conversation_started"): 1,
-            ("en", "rvc_vasterort", "centre_lookup:district"): 1,
-            ("en", "", "referral:city_contact_centre_phone"): 1,
-            ("en", "", "feedback:yes"): 1,
+            ("", "rvc_vasterort", "centre_lookup:district"): 1,
+            ("", "", "referral:city_contact_centre_phone"): 1,
+            ("", "", "feedback:yes"): 1,
         }
     )
     # The web app writes its counts in batches (every TRYGG_COUNTER_FLUSH_S seconds).
@@ -85,9 +84,11 @@ def test_a_scripted_day_gives_exactly_the_expected_counts(client, state_dir):
     assert counters(state_dir) - before == expected
 
     with sqlite3.connect(state_dir / "trygg.db") as db:
-        stored = " ".join(str(v) for row in db.execute("select * from daily_counters") for v in row)
-        columns = [c[1] for c in db.execute("pragma table_info(daily_counters)")]
-    assert columns == ["day", "language", "centre", "metric", "count"]
+        stored = " ".join(
+            str(v) for row in db.execute("select * from monthly_counters") for v in row
+        )
+        columns = [c[1] for c in db.execute("pragma table_info(monthly_counters)")]
+    assert columns == ["month", "language", "centre", "metric", "count"]
     for sender in senders:
         assert sender not in stored
     assert "Tensta" not in stored and "tack" not in stored
@@ -110,8 +111,8 @@ def test_a_replayed_feedback_answer_is_counted_once(client, state_dir):
     expected = Counter(
         {
             ("fi", "", "conversation_started"): 1,
-            ("fi", "", "feedback:no"): 1,
-            ("fi", "", "improvement:other"): 1,
+            ("", "", "feedback:no"): 1,
+            ("", "", "improvement:other"): 1,
         }
     )
     deadline = time.monotonic() + 20

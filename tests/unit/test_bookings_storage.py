@@ -3,15 +3,16 @@
 import base64
 import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import DateTime, Time, inspect, select
 
 from bot.storage import bookings as repo
+from bot.storage import statistics
 from bot.storage.crypto import PhoneCipher, reference_hash
 from bot.storage.db import engine_for, session_scope
-from bot.storage.models import bookings, phone_tokens, slot_usage
+from bot.storage.models import bookings, monthly_counters, phone_tokens, slot_usage
 from tests.databases import database_params, fresh_database_url
 
 PEPPER = base64.b64encode(os.urandom(32)).decode()
@@ -143,7 +144,7 @@ def test_cancel_by_reference_frees_the_seat_and_erases_the_number(db):
         assert not repo.cancel_booking(s, code, PEPPER)  # only once
 
 
-def test_retention_erases_old_numbers_and_expired_tokens(db):
+def test_retention_deletes_old_bookings_with_their_numbers_and_expired_tokens(db):
     long_ago = datetime.now(timezone.utc) - timedelta(days=20)
     with session_scope(db) as s:
         token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
@@ -152,14 +153,66 @@ def test_retention_erases_old_numbers_and_expired_tokens(db):
         repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
         fresh = repo.store_phone_token(s, CIPHER.encrypt(PHONE))
     with session_scope(db) as s:
-        erased = repo.apply_retention(
+        done = repo.apply_retention(
             s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2)
         )
-    assert erased == 1
+    assert done == repo.Retained(numbers_erased=1, bookings_deleted=1)
     with session_scope(db) as s:
-        assert s.execute(select(bookings.c.phone_cipher)).scalar_one() is None
+        assert s.execute(select(bookings)).all() == []
         assert len(s.execute(select(phone_tokens)).all()) == 1
         assert repo.phone_token_is_valid(s, fresh)
+
+
+def test_retention_deletes_bookings_past_their_slot_unless_a_caller_holds_them(db):
+    now = datetime.now(timezone.utc)
+    past, future = now - timedelta(days=3), now + timedelta(days=3)
+    booked = {}
+    for name, slot in (
+        ("past_booked", past),
+        ("past_cancelled", past - timedelta(hours=1)),
+        ("past_done", past - timedelta(hours=2)),
+        ("past_claimed", past - timedelta(hours=3)),
+        ("future_booked", future),
+    ):
+        with session_scope(db) as s:
+            booked[name] = repo.book_callback(
+                s, request(slot), new_token(db), capacity=1, pepper=PEPPER, now=now
+            )
+    with session_scope(db) as s:
+        repo.cancel_booking(s, booked["past_cancelled"], PEPPER)
+        for name, status in (("past_done", "done"), ("past_claimed", "claimed")):
+            s.execute(
+                bookings.update()
+                .where(bookings.c.reference_hash == reference_hash(PEPPER, booked[name]))
+                .values(status=status)
+            )
+    with session_scope(db) as s:
+        done = repo.apply_retention(
+            s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2), now=now
+        )
+    assert done == repo.Retained(numbers_erased=2, bookings_deleted=3)
+    with session_scope(db) as s:
+        kept = s.execute(select(bookings.c.status, bookings.c.slot_start)).all()
+        seats = s.execute(select(slot_usage.c.slot_start)).scalars().all()
+    assert sorted(status for status, _slot in kept) == ["booked", "claimed"]
+    assert [repo.as_utc(slot) for slot in seats] == [future]  # past slots' seat counts go
+
+
+def test_a_booking_keeps_its_day_and_no_finer_time_than_its_slot(db):
+    moment = datetime(2030, 3, 1, 23, 30, 12, 345678, tzinfo=timezone.utc)  # 00:30 in Stockholm
+    with session_scope(db) as s:
+        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=moment)
+    with session_scope(db) as s:
+        repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, now=moment)
+    with session_scope(db) as s:
+        row = s.execute(select(bookings)).one()
+    assert (row.created_on, row.updated_on) == (date(2030, 3, 2), date(2030, 3, 2))
+    timed = [
+        column["name"]
+        for column in inspect(engine_for(db)).get_columns("bookings")
+        if isinstance(column["type"], (DateTime, Time))
+    ]
+    assert timed == ["slot_start"]
 
 
 def test_expired_tokens_cannot_book(db):
@@ -174,7 +227,7 @@ def test_expired_tokens_cannot_book(db):
 
 # Every column that may exist. A new column must be added here on purpose, after checking that
 # it cannot identify a resident (name, personal number, IP, e-mail) or link a booking to a chat
-# (sender id, message text, conversation time finer than the slot).
+# (sender id, message text, a time finer than the day; the slot is the only time of day).
 ALLOWED_COLUMNS = {
     "bookings": {
         "id",
@@ -193,9 +246,8 @@ ALLOWED_COLUMNS = {
         "claimed_by",
         "outcome",
         "attempts",
-        "created_at",
-        "updated_at",
-        "phone_erased_at",
+        "created_on",
+        "updated_on",
     },
     "slot_usage": {"centre", "slot_start", "capacity", "booked"},
     "phone_tokens": {"token_hash", "phone_cipher", "expires_at"},
@@ -214,8 +266,8 @@ ALLOWED_COLUMNS = {
     },
     "staff_sessions": {"token_hash", "staff_id", "csrf_token", "expires_at"},
     "audit_log": {"id", "at", "actor", "centre", "event", "booking_id", "detail"},
-    # statistics: counts per day, never per conversation or message
-    "daily_counters": {"day", "language", "centre", "metric", "count"},
+    # statistics: counts per month, never per conversation or message
+    "monthly_counters": {"month", "language", "centre", "metric", "count"},
 }
 
 
@@ -248,10 +300,16 @@ def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
         token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=four_days_ago)
     with session_scope(url) as s:
         repo.book_callback(s, request(SLOT), token, capacity=1, pepper=PEPPER, now=four_days_ago)
+    monkeypatch.setenv("TRYGG_COUNTER_RETENTION_MONTHS", "2")
+    with session_scope(url) as s:
+        statistics.count(s, "conversation_started", "sv", day=date.today() - timedelta(days=100))
     from bot.retention import run_once
 
-    assert run_once() == 1
-    assert run_once() == 0
+    assert run_once().numbers_erased == 1
+    assert run_once().bookings_deleted == 0
+    with session_scope(url) as s:
+        kept = s.execute(select(monthly_counters.c.metric)).scalars().all()
+    assert "conversation_started" not in kept  # the old month's counter is gone
 
 
 def test_no_reference_code_is_taken_for_a_phone_number():

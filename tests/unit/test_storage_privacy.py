@@ -27,7 +27,7 @@ def test_no_table_has_a_column_for_a_name_address_sender_or_message():
         and not isinstance(
             column.type, Boolean
         )  # a yes/no answer ("may we leave a message") holds no one
-        and column.name not in ("phone_cipher", "phone_erased_at", "username")
+        and column.name not in ("phone_cipher", "username")
     ]
     assert found == []
 
