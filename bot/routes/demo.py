@@ -70,7 +70,9 @@ async def widget_file(request: Request, name: str) -> HTTPResponse:
     mime = WIDGET_FILES[name] + "; charset=utf-8"
     settings = request.app.ctx.settings
     if name in SCRIPTS:
-        script = widget_script(settings.widget_dir / name, request.app.ctx.content, settings.site_origin)
+        script = widget_script(
+            settings.widget_dir / name, request.app.ctx.content, settings.site_origin
+        )
         return raw(script.encode("utf-8"), content_type=mime)
     return await file(settings.widget_dir / name, mime_type=mime)
 
