@@ -88,7 +88,8 @@ def check_answers() -> Snapshot:
 
 def check_widget_facts(snapshot: Snapshot) -> None:
     """The widget's offline notice (widget/labels.json) names facts by key; the web app fills
-    them in when it serves the chat's script (bot/routes/demo.py). A key missing here would show as {key} to a resident."""
+    them in when it serves the chat's script (bot/routes/demo.py). A key missing here would
+    show as {key} to a resident."""
     from bot.routes.demo import FACT_PLACEHOLDER
 
     script = (
