@@ -39,7 +39,7 @@ class Content:
     domain_file: Path
     locales_dir: Path
     facts_file: Path
-    widget_script: Optional[Path] = None  # names facts too (its offline numbers)
+    widget_labels: Optional[Path] = None  # names facts too (the widget's offline numbers)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Content":
@@ -47,7 +47,7 @@ class Content:
             settings.domain_file,
             settings.locales_dir,
             settings.facts_file,
-            settings.widget_dir / "widget.js",
+            settings.widget_dir / "labels.json",
         )
 
     def render(
@@ -88,7 +88,7 @@ class Content:
 
     @property
     def store(self) -> ContentStore:
-        also = (self.widget_script,) if self.widget_script else ()
+        also = (self.widget_labels,) if self.widget_labels else ()
         return store_for(
             ContentFiles(self.domain_file, self.locales_dir, self.facts_file, also_using_facts=also)
         )

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import re
 
 import aiohttp
 from sanic import Sanic
@@ -21,6 +22,11 @@ from bot.storage.crypto import PhoneCipher, StaffSecretCipher
 
 logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
+)
 
 
 def client_address(request: Request) -> str:
@@ -29,7 +35,20 @@ def client_address(request: Request) -> str:
     return request.remote_addr or request.ip or ""
 
 
+def frame_ancestors(settings: Settings, path: str) -> str:
+    """Who may show a response in a frame. The chat's page: the city website (TRYGG_SITE_ORIGIN)
+    and our own demo page. Every other response: nobody (console, API, demo page; no
+    clickjacking, and no page of ours framed to look like the chat)."""
+    if path == demo.FRAME_PATH:
+        return f"'self' {settings.site_origin}" if settings.site_origin else "'self'"
+    return "'none'"
+
+
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
+    if settings.site_origin and not ORIGIN.fullmatch(settings.site_origin):
+        # It goes into the CSP and the chat's script: only a bare origin, nothing that could
+        # add a directive or a second source.
+        raise ValueError("TRYGG_SITE_ORIGIN must be an origin, e.g. https://start.stockholm")
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -105,9 +124,7 @@ def _add_security_headers(settings: Settings, request: Request, response: HTTPRe
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+        "Content-Security-Policy", CSP.format(ancestors=frame_ancestors(settings, request.path))
     )
     origin = request.headers.get("origin")
     if settings.site_origin and origin == settings.site_origin:

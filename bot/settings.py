@@ -51,7 +51,7 @@ class Settings:
     site_origin: str = setting(
         "TRYGG_SITE_ORIGIN",
         "",
-        "the one origin CORS allows (the city website)",
+        "the city website: the one origin CORS allows and whose pages may frame the chat",
         "empty (same origin only)",
     )
     max_message_chars: int = setting(

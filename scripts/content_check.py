@@ -87,14 +87,15 @@ def check_answers() -> Snapshot:
 
 
 def check_widget_facts(snapshot: Snapshot) -> None:
-    """The widget's offline notice names facts by key; the web app fills them in when it serves
-    the script (bot/routes/demo.py). A key missing here would show as {key} to a resident."""
+    """The widget's offline notice (widget/labels.json) names facts by key; the web app fills
+    them in when it serves the chat's script (bot/routes/demo.py). A key missing here would
+    show as {key} to a resident."""
     from bot.routes.demo import FACT_PLACEHOLDER
 
     script = (
-        (CONTENT / "widget" / "widget.js")
+        (CONTENT / "widget" / "labels.json")
         if (CONTENT / "widget").exists()
-        else ROOT / "widget" / "widget.js"
+        else ROOT / "widget" / "labels.json"
     )
     named = set(FACT_PLACEHOLDER.findall(script.read_text(encoding="utf-8"))) - {
         "s"

@@ -8,6 +8,8 @@ exactly as ``make run`` starts it (scripts/stack.py). Tests that need only the w
 import os
 import shutil
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -61,17 +63,57 @@ def state_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("state")
 
 
+class CitySite:
+    """A stand-in for the city website on an origin of its own (another port): the demo page,
+    with the widget's script tag pointing at the web app, as the city embeds it in production.
+    The chat's iframe is then cross-origin to the page around it."""
+
+    def __init__(self) -> None:
+        self.web = ""  # the web app's base URL, known once the stack has its ports
+        site = self
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                page = (ROOT / "widget" / "demo.html").read_text(encoding="utf-8")
+                body = page.replace('src="/widget/', f'src="{site.web}/widget/').encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, state_dir) -> Stack:
+def city_site():
+    site = CitySite()
+    yield site
+    site.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, state_dir, city_site) -> Stack:
     # With `make test`, trackers live in the throwaway Redis so tests can dump them; two Rasa
     # workers, as `make run` starts on two cores.
     running = Stack(
         ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
         log_dir=tmp_path_factory.mktemp("stack-logs"),
-        extra_env={"TRYGG_STATE_DIR": str(state_dir), **content_copies(state_dir), **GENEROUS_RATE},
+        extra_env={
+            "TRYGG_STATE_DIR": str(state_dir),
+            "TRYGG_SITE_ORIGIN": city_site.origin,
+            **content_copies(state_dir),
+            **GENEROUS_RATE,
+        },
         redis_url=os.environ.get("TRYGG_TEST_REDIS_URL"),
         rasa_workers=2,
     )
+    city_site.web = f"http://127.0.0.1:{running.ports.web}"
     running.start()
     try:
         running.wait_healthy(timeout_s=240)

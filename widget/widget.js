@@ -1,91 +1,35 @@
-/*! Trygg chatt widget, Stockholms stad. Plain ES2017, no dependencies, no build step.
- * Embed: <script src="/widget/widget.js" data-trygg-chat defer></script>
- * Attributes, keyboard, privacy and test hooks: widget/README.md.
- * Sections: labels, transport (POST /api/chat), parsing (Rasa REST messages), UI (DOM only). */
+/*! Trygg chatt widget, Stockholms stad: the launcher. Plain ES2017, no dependencies, no build step.
+ * Embed: <script src="https://chat.example/widget/widget.js" data-trygg-chat defer></script>
+ * On the embedding page it adds only a launcher button, the quick-exit button and an iframe: the
+ * chat itself (widget/chat.js) runs in that iframe, on the web app's own origin, so no script of
+ * the page (tag manager, analytics, session recording) can read what the resident types or is
+ * told. The two talk by postMessage with fixed kinds of message and strict origin checks, never
+ * about the conversation. Attributes, keyboard, privacy and test hooks: widget/README.md. */
 (() => {
 'use strict';
 if (document.querySelector('.trygg-root')) return;
 
-// ---- labels: the widget's own texts. A fact's key in braces is its value (FACTS), the same in every language
-const LABELS = {
-  sv: {
-    launcher: 'Chatta med oss', title: 'Trygg chatt', placeholder: 'Skriv ditt meddelande', send: 'Skicka',
-    close: 'Stäng chatten', exit: 'Lämna sidan snabbt', idle: 'Chatten rensas om {s} sekunder', cont: 'Fortsätt',
-    cleared: 'Chatten har rensats', down: 'Chatten svarar inte just nu.',
-    offline: 'Akut fara: ring {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (dygnet runt). Stockholms stads kontaktcenter {city_contact_centre_phone}.',
-    error: 'Något gick fel. Försök igen.', retry: 'Försök igen', typing: 'Skriver…', lang: 'Språk',
-    privacy: 'Vi sparar inte vem du är. Samtalet raderas här när du stänger sidan och hos oss efter 30 minuter utan aktivitet.', log: 'Meddelanden', you: 'Du'
-  },
-  en: {
-    launcher: 'Chat with us', placeholder: 'Write your message', send: 'Send',
-    close: 'Close the chat', exit: 'Leave this page quickly', idle: 'The chat will be cleared in {s} seconds', cont: 'Continue',
-    cleared: 'The chat has been cleared', down: 'The chat is not answering right now.',
-    offline: 'Acute danger: call {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (24 hours). City of Stockholm contact centre {city_contact_centre_phone}.',
-    error: 'Something went wrong. Please try again.', retry: 'Try again', typing: 'Typing…', lang: 'Language',
-    privacy: 'We do not store who you are. The conversation is deleted here when you close the page, and on our side after 30 minutes without activity.', log: 'Messages', you: 'You'
-  },
-  ar: {
-    launcher: 'تحدّث معنا', placeholder: 'اكتب رسالتك', send: 'إرسال',
-    close: 'إغلاق الدردشة', exit: 'غادر الصفحة بسرعة', idle: 'سيتم مسح الدردشة خلال {s} ثانية', cont: 'متابعة',
-    cleared: 'تم مسح الدردشة', down: 'الدردشة لا تستجيب الآن.',
-    offline: 'في حالة الخطر الداهم: اتصل بالرقم {emergency_phone}. خط Kvinnofridslinjen {kvinnofridslinjen_phone} (على مدار الساعة). مركز الاتصال في مدينة ستوكهولم {city_contact_centre_phone}.',
-    error: 'حدث خطأ ما. حاول مرة أخرى.', retry: 'حاول مرة أخرى', typing: 'يكتب…', lang: 'اللغة',
-    privacy: 'لا نحفظ هويتك. تُحذف المحادثة هنا عند إغلاق الصفحة، ولدينا بعد 30 دقيقة من عدم النشاط.', log: 'الرسائل', you: 'أنت'
-  },
-  fa: {
-    launcher: 'با ما گفتگو کنید', placeholder: 'پیام خود را بنویسید', send: 'ارسال',
-    close: 'بستن گفتگو', exit: 'خروج سریع از صفحه', idle: 'گفتگو تا {s} ثانیه دیگر پاک می‌شود', cont: 'ادامه',
-    cleared: 'گفتگو پاک شد', down: 'گفتگو در حال حاضر پاسخ نمی‌دهد.',
-    offline: 'خطر فوری: با {emergency_phone} تماس بگیرید. Kvinnofridslinjen {kvinnofridslinjen_phone} (شبانه‌روزی). مرکز تماس شهر استکهلم {city_contact_centre_phone}.',
-    error: 'مشکلی پیش آمد. دوباره تلاش کنید.', retry: 'تلاش دوباره', typing: 'در حال نوشتن…', lang: 'زبان',
-    privacy: 'ما هویت شما را ذخیره نمی‌کنیم. گفتگو با بستن صفحه اینجا پاک می‌شود و نزد ما پس از 30 دقیقه بی‌فعالیتی.', log: 'پیام‌ها', you: 'شما'
-  },
-  so: {
-    launcher: 'Nala sheekayso', placeholder: 'Qor fariintaada', send: 'Dir',
-    close: 'Xir sheekada', exit: 'Si degdeg ah uga bax bogga', idle: 'Sheekada waa la tirtiri doonaa {s} ilbiriqsi kadib', cont: 'Sii wad',
-    cleared: 'Sheekada waa la tirtiray', down: 'Sheekadu hadda ma jawaabayso.',
-    offline: 'Khatar degdeg ah: wac {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (habeen iyo maalin). Xarunta xiriirka ee magaalada Stockholm {city_contact_centre_phone}.',
-    error: 'Wax baa khaldamay. Mar kale isku day.', retry: 'Mar kale isku day', typing: 'Wuu qorayaa…', lang: 'Luqadda',
-    privacy: 'Ma kaydinno cidda aad tahay. Sheekada halkan waa la tirtiraa marka aad xirto bogga, annagana 30 daqiiqo kadib haddii aysan wax dhaqdhaqaaq ah jirin.', log: 'Fariimaha', you: 'Adiga'
-  },
-  fi: {
-    launcher: 'Keskustele kanssamme', placeholder: 'Kirjoita viestisi', send: 'Lähetä',
-    close: 'Sulje keskustelu', exit: 'Poistu sivulta nopeasti', idle: 'Keskustelu tyhjennetään {s} sekunnin kuluttua', cont: 'Jatka',
-    cleared: 'Keskustelu on tyhjennetty', down: 'Keskustelu ei vastaa juuri nyt.',
-    offline: 'Välitön vaara: soita {emergency_phone}. Kvinnofridslinjen {kvinnofridslinjen_phone} (ympäri vuorokauden). Tukholman kaupungin asiakaspalvelu {city_contact_centre_phone}.',
-    error: 'Jokin meni vikaan. Yritä uudelleen.', retry: 'Yritä uudelleen', typing: 'Kirjoittaa…', lang: 'Kieli',
-    privacy: 'Emme tallenna henkilöllisyyttäsi. Keskustelu poistetaan täältä, kun suljet sivun, ja meiltä 30 minuutin käyttämättömyyden jälkeen.', log: 'Viestit', you: 'Sinä'
-  }
-};
-// The facts the labels name, filled in from bot/content/facts.yml by the web app each time it
-// serves this file (bot/routes/demo.py): the page then has the numbers even if the server goes down.
-const FACTS = {/* facts.yml */};
-// Filled in when the script is served (bot/routes/demo.py), from bot/content/vocabulary.yml.
+// Filled in when the script is served (bot/routes/demo.py): widget/labels.json, and each
+// language's name and direction from bot/content/vocabulary.yml.
+const LABELS = {/* labels.json */};
 const LANGUAGES = {/* vocabulary.yml */};
-const NAMES = Object.fromEntries(Object.entries(LANGUAGES).map(([k, v]) => [k, v.name]));
-const RTL = Object.fromEntries(Object.entries(LANGUAGES).map(([k, v]) => [k, v.rtl]));
-const DELAYS = [2, 4, 8]; // seconds between the quiet retries after a network failure
-const TIMEOUT_MS = 10000;
-// URLs (group 1) and Swedish phone numbers (group 2): short numbers (112, 114 14, 116 xxx, 1177), 0…, +46 …
-const RICH = /(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]]|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu)\b(?:\/[^\s<>"]*[^\s<>".,;:!?)\]])?)|((?:\+46[- ]?|\b0)\d{1,3}[- ]?\d{2,3}(?:[- ]?\d{2,3}){1,3}\b|\b(?:112|114 ?14|116 ?\d{3}|1177)\b)/gi;
-// A booking's reference code (bot/storage/bookings.py: 4+4 of A–Z and 2–9 without I and O): case-sensitive.
-const REF = /\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b/g;
+const FULL_SCREEN = '(max-width:30em),(max-height:30em)'; // as in widget.css: the frame fills the screen
 
-// ---- configuration: script attributes, and window.TryggChatConfig for tests
+// ---- configuration: script attributes
 const script = document.currentScript || document.querySelector('script[data-trygg-chat]');
 const data = (script && script.dataset) || {};
 const src = (script && script.src) || location.href;
-const cfg = window.TryggChatConfig || {};
-const pageLang = LANGUAGES[data.language] ? data.language : 'sv';
-const idleMs = 1000 * (num(cfg.idleSeconds) || 60 * (num(data.idleMinutes) || 10));
-const warnMs = 1000 * (num(cfg.idleWarningSeconds) || 60);
+const frameUrl = new URL('frame.html', src);
+const frameOrigin = frameUrl.origin;
 const exitUrl = safeUrl(data.exitUrl) || 'https://www.smhi.se/';
-const apiUrl = new URL('/api/chat', src).href;
+// The chat's settings go in the #fragment, which the browser never sends to a server.
+frameUrl.hash = new URLSearchParams({
+  lang: LANGUAGES[data.language] ? data.language : 'sv',
+  idle: String(num(data.idleMinutes) || 10),
+  host: location.origin
+}).toString();
 
-// Everything about the conversation lives here and in the DOM, nowhere else.
-const S = { id: uuid(), lang: pageLang, picked: false, busy: false, gen: 0, ctrl: null, failed: null,
-  last: Date.now(), warnAt: 0, fresh: false, lastUser: null, anchor: null };
-const N = {}; // visible notices by kind: idle, offline, error, retry, cleared
+const S = { lang: LANGUAGES[data.language] ? data.language : 'sv', open: false, ready: false, nudged: 0 };
 const bound = []; // [node, label key, attribute or undefined]
 
 function num(v) { const n = parseFloat(v); return n > 0 && isFinite(n) ? n : 0; }
@@ -93,58 +37,6 @@ function safeUrl(v) {
   if (!v) return '';
   try { const u = new URL(v, location.href); return /^https?:$/.test(u.protocol) ? u.href : ''; } catch (e) { return ''; }
 }
-function uuid() {
-  const c = window.crypto;
-  if (typeof c.randomUUID === 'function') return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-  const h = Array.from(b, x => (x + 256).toString(16).slice(1)).join('');
-  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-}
-function sleep(s) { return new Promise(r => setTimeout(r, s * 1000)); }
-
-// ---- transport: one POST, the Rasa REST webhook's JSON; never throws
-async function post(message) {
-  const ctrl = S.ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
-  try {
-    const res = await fetch(apiUrl, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: ctrl.signal,
-      credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
-      body: JSON.stringify({ sender: S.id, message: message, metadata: S.picked ? { language: S.lang } : {} })
-    });
-    let body = null;
-    try { body = await res.json(); } catch (e) { /* not JSON */ }
-    const ok = (res.status === 200 || res.status === 503) && Array.isArray(body);
-    return { status: res.status, list: ok ? body : null };
-  } catch (e) {
-    return { status: 0, list: null };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// ---- parsing: text/buttons messages, each followed by the custom message it belongs to
-function parse(list) {
-  const items = [];
-  let group = [], lang = null;
-  list.forEach(m => {
-    if (!m || typeof m !== 'object') return;
-    const c = m.custom && typeof m.custom === 'object' ? m.custom : null;
-    if (typeof m.text === 'string' || Array.isArray(m.buttons)) {
-      const it = { text: typeof m.text === 'string' ? m.text : '', buttons: Array.isArray(m.buttons) ? m.buttons : [], c: null };
-      group.push(it); items.push(it);
-    }
-    if (c) {
-      group.forEach(it => { it.c = it.c || c; });
-      group = [];
-      if (LANGUAGES[c.language]) lang = c.language;
-    }
-  });
-  return { items: items, lang: lang };
-}
-
-// ---- UI
 function el(tag, cls, attrs, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -153,256 +45,68 @@ function el(tag, cls, attrs, text) {
   return e;
 }
 function bind(node, key, attr) { bound.push([node, key, attr]); return node; }
-function t(key) {
-  // A language without the widget's own texts yet shows them in Swedish.
-  return ((LABELS[S.lang] || {})[key] || LABELS.sv[key]).replace(/\{(\w+)\}/g, (m, name) =>
-    name === 's' ? String(Math.round(warnMs / 1000)) : (FACTS[name] || m));
-}
-// Text -> DOM, never innerHTML: numbers and URLs in <bdi dir="ltr"> so they read right in RTL.
-// In bot text (bot = true) phone numbers are tel: links and reference codes are emphasised.
-function rich(node, text, bot) {
-  node.textContent = '';
-  let at = 0, m;
-  RICH.lastIndex = 0;
-  while ((m = RICH.exec(text))) {
-    plain(node, text.slice(at, m.index), bot);
-    const bdi = el('bdi', null, { dir: 'ltr' });
-    if (m[2] && bot) bdi.append(el('a', null, { href: 'tel:' + m[2].replace(/[^\d+]/g, '') }, m[2]));
-    else bdi.textContent = m[0];
-    node.append(bdi);
-    at = RICH.lastIndex;
-  }
-  plain(node, text.slice(at), bot);
-}
-function plain(node, text, bot) {
-  let at = 0, m;
-  REF.lastIndex = 0;
-  while (bot && (m = REF.exec(text))) {
-    node.append(text.slice(at, m.index));
-    const bdi = el('bdi', null, { dir: 'ltr' });
-    bdi.append(el('strong', 'trygg-ref', { 'data-testid': 'reference-code' }, m[0]));
-    node.append(bdi);
-    at = REF.lastIndex;
-  }
-  node.append(text.slice(at));
-}
+function t(key) { return (LABELS[S.lang] || {})[key] || LABELS.sv[key]; }
 
 const root = el('div', 'trygg-root', { hidden: '' });
-const launcher = bind(el('button', 'trygg-launcher', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'trygg-panel', 'data-testid': 'launcher' }), 'launcher');
+const launcher = bind(el('button', 'trygg-launcher', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'trygg-frame', 'data-testid': 'launcher' }), 'launcher');
 const exit = el('button', 'trygg-exit', { type: 'button', 'aria-keyshortcuts': 'Escape', 'data-testid': 'quick-exit' });
 exit.append(bind(el('span'), 'exit'), el('kbd', 'trygg-kbd', { 'aria-hidden': 'true' }, 'Esc'));
-const panel = bind(el('div', 'trygg-panel', { id: 'trygg-panel', role: 'dialog', 'data-testid': 'panel', hidden: '' }), 'title', 'aria-label');
-const head = el('div', 'trygg-head');
-const select = el('select', 'trygg-select', { id: 'trygg-lang', 'data-testid': 'language-select' });
-Object.keys(NAMES).forEach(k => select.append(el('option', null, { value: k, lang: k, dir: RTL[k] ? 'rtl' : 'ltr' }, NAMES[k])));
-const langRow = el('div', 'trygg-langrow');
-langRow.append(bind(el('label', null, { for: 'trygg-lang' }), 'lang'), select);
-head.append(bind(el('h2', 'trygg-title'), 'title'), bind(el('p', 'trygg-privacy'), 'privacy'), langRow);
-const log = bind(el('div', 'trygg-log', { role: 'log', 'aria-live': 'polite', tabindex: '0', 'data-testid': 'messages' }), 'log', 'aria-label');
-const typing = bind(el('p', 'trygg-typing', { role: 'status', 'data-testid': 'typing', hidden: '' }), 'typing');
-const notices = el('div', 'trygg-notices');
-const form = el('form', 'trygg-form', { novalidate: '' });
-const input = bind(el('input', 'trygg-input', { id: 'trygg-input', type: 'text', autocomplete: 'off', autocorrect: 'off',
-  spellcheck: 'false', maxlength: '2000', enterkeyhint: 'send', 'data-testid': 'input' }), 'placeholder', 'placeholder');
-const sendBtn = bind(el('button', 'trygg-send', { type: 'submit', 'data-testid': 'send' }), 'send');
-form.append(bind(el('label', 'trygg-sr', { for: 'trygg-input' }), 'placeholder'), input, sendBtn);
-const close = bind(el('button', 'trygg-close', { type: 'button', 'data-testid': 'close' }), 'close');
-panel.append(head, log, typing, notices, form, close);
-root.append(launcher, exit, panel);
+// Loaded with the page, hidden: the chat then has its bundled emergency numbers even if the
+// server goes down before the resident opens it.
+const frame = bind(el('iframe', 'trygg-frame', { id: 'trygg-frame', src: frameUrl.href, referrerpolicy: 'no-referrer',
+  'data-testid': 'chat-frame', hidden: '' }), 'title', 'title');
+root.append(launcher, exit, frame);
 
 function apply() {
-  bound.forEach(b => {
-    if (b[2]) b[0].setAttribute(b[2], t(b[1]));
-    else if (b[1] === 'offline') rich(b[0], t(b[1]), true);
-    else b[0].textContent = t(b[1]);
-  });
-  root.lang = panel.lang = S.lang;
-  root.dir = panel.dir = RTL[S.lang] ? 'rtl' : 'ltr';
-  select.value = S.lang;
+  bound.forEach(b => { if (b[2]) b[0].setAttribute(b[2], t(b[1])); else b[0].textContent = t(b[1]); });
+  root.lang = S.lang;
+  root.dir = LANGUAGES[S.lang] && LANGUAGES[S.lang].rtl ? 'rtl' : 'ltr';
 }
-function setLang(l) { if (LANGUAGES[l]) { S.lang = l; apply(); } }
-function scroll() { log.scrollTop = log.scrollHeight; }
-function drop(n) {
-  if (!n) return;
-  n.remove();
-  for (let i = bound.length; i--;) if (n.contains(bound[i][0])) bound.splice(i, 1);
-  Object.keys(N).forEach(k => { if (N[k] === n) delete N[k]; });
+function tell(message) {
+  if (S.ready && frame.contentWindow) frame.contentWindow.postMessage(message, frameOrigin);
 }
-// A notice below the messages: kind -> class and data-testid "<kind>-notice"; btn = [label key, testid, onclick].
-function notice(kind, role, keys, btn) {
-  drop(N[kind]);
-  const n = N[kind] = el('div', 'trygg-notice trygg-' + kind, { 'data-testid': kind + '-notice' });
-  if (role) n.setAttribute('role', role);
-  keys.forEach(k => n.append(bind(el('p'), k)));
-  if (btn) {
-    const b = bind(el('button', 'trygg-btn', { type: 'button', 'data-testid': btn[1] }), btn[0]);
-    b.addEventListener('click', btn[2]);
-    n.append(b);
-  }
-  notices.append(n);
-  apply();
-  return n;
-}
-function bubble(from, text, lang, dir) {
-  const b = el('div', 'trygg-msg trygg-' + from, { 'data-testid': 'message', 'data-from': from, lang: lang, dir: dir,
-    'data-who': t(from === 'bot' ? 'title' : 'you') });
-  rich(b, text, from === 'bot');
-  log.append(b);
-  scroll();
-  return b;
-}
-function buttons(list, lang) {
-  const box = el('div', 'trygg-buttons', { lang: lang, 'data-testid': 'bot-buttons' });
-  list.forEach(x => {
-    if (!x || typeof x.title !== 'string' || typeof x.payload !== 'string') return;
-    const b = el('button', 'trygg-btn', { type: 'button', dir: 'auto', 'data-testid': 'bot-button' }, x.title);
-    b.addEventListener('click', () => { if (!box.hasAttribute('data-answered')) send(x.payload, x.title, b); });
-    box.append(b);
-  });
-  if (box.firstChild) log.append(box);
-}
-// A row of buttons answers once: after a click (or a typed reply) every open row is disabled,
-// the chosen button marked, so no answer (feedback, a booking step) can be sent twice.
-function settle(chosen) {
-  log.querySelectorAll('.trygg-buttons:not([data-answered])').forEach(box => {
-    const hadFocus = box.contains(document.activeElement);
-    box.setAttribute('data-answered', '');
-    box.querySelectorAll('button').forEach(b => {
-      b.disabled = true;
-      b.setAttribute('aria-disabled', 'true');
-      if (b === chosen) { b.classList.add('trygg-chosen'); b.setAttribute('aria-pressed', 'true'); }
-    });
-    if (hadFocus) log.focus(); // not lost to <body>; the answer arrives here
-  });
-}
-function render(list) {
-  const p = parse(list);
-  if (p.lang && !S.picked && S.lastUser) S.lastUser.lang = p.lang; // detected from what was written
-  // The server answers in another language than the one picked only when the resident asked
-  // for it ("can you answer in English?"): adopt it, so the next message does not undo it.
-  if (p.lang && p.lang !== S.lang) { setLang(p.lang); select.value = p.lang; }
-  let anchor = null;
-  p.items.forEach(it => {
-    const c = it.c || {};
-    const lang = LANGUAGES[c.language] ? c.language : S.lang;
-    if (it.text) {
-      const b = bubble('bot', it.text, lang, c.direction === 'rtl' || c.direction === 'ltr' ? c.direction : 'auto');
-      if (c.priority === 'emergency') { b.classList.add('trygg-emergency'); b.setAttribute('role', 'alert'); }
-      if (b.querySelector('.trygg-ref')) anchor = b;
-    }
-    if (it.buttons.length) buttons(it.buttons, lang);
-  });
-  // A booking confirmation keeps its top (and the reference code the resident needs to cancel)
-  // in view, even when a question follows it; otherwise the newest message is shown.
-  // Held until the resident sends again, and again when the panel is reopened.
-  S.anchor = anchor;
-  keepInView();
-}
-function keepInView() {
-  scroll();
-  if (S.anchor) log.scrollTop -= log.getBoundingClientRect().top - S.anchor.getBoundingClientRect().top + 8;
-}
-
-// ---- conversation
-function send(payload, shown, chosen) {
-  if (S.busy) return false;
-  S.failed = null; S.fresh = false;
-  dismissIdle(); drop(N.retry); drop(N.error); drop(N.cleared);
-  settle(chosen);
-  S.anchor = null;
-  S.lastUser = bubble('user', shown, S.lang, 'auto');
-  deliver(payload, shown, S.lastUser);
-  return true;
-}
-function submit() {
-  const text = input.value.trim();
-  if (!text || S.busy) return;
-  const f = S.failed;
-  input.value = '';
-  send(f && f.shown === text ? f.payload : text, text);
-}
-async function deliver(payload, shown, mine) {
-  const gen = S.gen;
-  S.busy = true;
-  for (let i = 0; ; i++) {
-    typing.hidden = false; scroll();
-    const r = await post(payload);
-    if (gen !== S.gen) return; // cleared meanwhile: drop the answer
-    typing.hidden = true;
-    if (r.list) { drop(N.offline); render(r.list); break; }
-    if (r.status >= 400 && r.status < 500) { notice('error', 'alert', ['error']); break; }
-    if (!N.offline) notice('offline', 'alert', ['down', 'offline']);
-    if (i >= DELAYS.length) { fail(payload, shown, mine); break; }
-    await sleep(DELAYS[i]);
-    if (gen !== S.gen) return;
-  }
-  S.busy = false;
-  S.last = Date.now();
-}
-// Out of retries: the message goes back into the input, with a retry button.
-function fail(payload, shown, mine) {
-  drop(mine);
-  if (!input.value) input.value = shown;
-  S.failed = { payload: payload, shown: shown };
-  notice('retry', null, [], ['retry', 'retry', () => {
-    if (!input.value.trim() && S.failed) input.value = S.failed.shown;
-    drop(N.retry);
-    submit();
-    input.focus();
-  }]);
-}
-// Forget everything: DOM, memory, pending requests; a new conversation id.
-function reset(showCleared) {
-  S.gen++;
-  if (S.ctrl) S.ctrl.abort();
-  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.anchor = null; S.last = Date.now();
-  log.textContent = ''; input.value = ''; typing.hidden = true;
-  Object.keys(N).forEach(k => drop(N[k]));
-  S.fresh = !!showCleared;
-  if (showCleared) notice('cleared', 'status', ['cleared']);
-}
-function leave() {
-  reset(false);
-  panel.hidden = true;
-  location.replace(exitUrl);
-}
+function layout() { tell({ trygg: 'layout', full: matchMedia(FULL_SCREEN).matches }); }
 function toggle(open) {
-  panel.hidden = !open;
+  S.open = open;
+  frame.hidden = !open;
   launcher.setAttribute('aria-expanded', String(open));
   root.classList.toggle('trygg-open', open);
-  (open ? input : launcher).focus();
-  if (open) keepInView();
+  if (open) frame.focus(); else launcher.focus();
+  tell({ trygg: open ? 'open' : 'closed' });
+}
+// Quick exit: the chat goes with its frame, then the page is replaced (Back does not return).
+function leave() {
+  frame.remove();
+  location.replace(exitUrl);
 }
 
-// ---- idle: warn after idleMs without activity, clear warnMs later
-function dismissIdle() { drop(N.idle); S.warnAt = 0; S.last = Date.now(); }
-function hasContent() { return !!(log.firstChild || input.value || S.busy || (!panel.hidden && !S.fresh)); }
-function tick() {
-  const now = Date.now();
-  if (S.warnAt) {
-    if (now - S.warnAt >= warnMs) reset(true);
-  } else if (now - S.last >= idleMs) {
-    if (!hasContent()) { S.last = now; return; }
-    S.warnAt = now;
-    notice('idle', 'alert', ['idle'], ['cont', 'idle-continue', () => { dismissIdle(); if (!panel.hidden) input.focus(); }]);
+window.addEventListener('message', e => {
+  if (e.source !== frame.contentWindow || e.origin !== frameOrigin) return;
+  const m = e.data;
+  if (!m || typeof m !== 'object') return;
+  if (m.trygg === 'exit') leave();
+  else if (m.trygg === 'close') toggle(false);
+  else if (m.trygg === 'lang' && LANGUAGES[m.lang]) { S.lang = m.lang; apply(); }
+  else if (m.trygg === 'ready') {
+    S.ready = true;
+    layout();
+    if (S.open) tell({ trygg: 'open' });
   }
-}
-function activity() { if (!S.warnAt) S.last = Date.now(); }
-
-launcher.addEventListener('click', () => toggle(panel.hidden));
-close.addEventListener('click', () => toggle(false));
+});
+launcher.addEventListener('click', () => toggle(!S.open));
 exit.addEventListener('click', leave);
-select.addEventListener('change', () => { S.picked = true; setLang(select.value); });
-form.addEventListener('submit', e => { e.preventDefault(); submit(); });
-// Esc anywhere on the page leaves at once (capture phase: page scripts cannot swallow it).
+// Esc anywhere on the page leaves at once (capture phase: page scripts cannot swallow it); inside
+// the chat, the frame tells us the same.
 window.addEventListener('keydown', e => {
   if ((e.key === 'Escape' || e.key === 'Esc') && !e.isComposing) leave();
 }, true);
-['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'].forEach(n => document.addEventListener(n, activity, { capture: true, passive: true }));
-// Leaving or closing the page: nothing may come back from the back/forward cache.
-window.addEventListener('pagehide', () => reset(false));
-document.addEventListener('visibilitychange', tick);
-setInterval(tick, 500);
+// Activity on the page keeps the chat from being cleared as idle (at most once a second).
+['pointerdown', 'keydown', 'wheel', 'touchstart'].forEach(n => document.addEventListener(n, () => {
+  if (Date.now() - S.nudged < 1000) return;
+  S.nudged = Date.now();
+  tell({ trygg: 'activity' });
+}, { capture: true, passive: true }));
+matchMedia(FULL_SCREEN).addEventListener('change', layout);
 
 function mount() {
   const show = () => { root.hidden = false; };

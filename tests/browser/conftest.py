@@ -49,3 +49,9 @@ def page(browser):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name))
+
+
+@pytest.fixture
+def site(city_site, stack):
+    """The city's page (tests/conftest.py CitySite), once the web app it embeds is running."""
+    return city_site

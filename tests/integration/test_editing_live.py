@@ -165,7 +165,7 @@ def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_
     facts_file = state_dir / "facts.yml"
     original_text = facts_file.read_text(encoding="utf-8")
     original = yaml.safe_load(original_text)["city_contact_centre_phone"]["value"]
-    status, script, headers = client.request("GET", "/widget/widget.js")
+    status, script, headers = client.request("GET", "/widget/chat.js")
     assert status == 200 and f'"city_contact_centre_phone": "{original}"' in script
     headers = {name.lower(): value for name, value in headers.items()}
     assert headers["cache-control"] == "no-store" and headers["content-type"].startswith(
@@ -175,7 +175,7 @@ def test_a_changed_number_is_in_the_served_widget_without_restart(client, state_
     assert changed != original_text
     save(facts_file, changed)
     try:
-        _, script, _ = client.request("GET", "/widget/widget.js")
+        _, script, _ = client.request("GET", "/widget/chat.js")
         assert '"city_contact_centre_phone": "08-123 45 67"' in script and original not in script
     finally:
         save(facts_file, original_text)

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import SITE_ORIGIN
 from tests.helpers import texts
 
 
@@ -89,6 +90,25 @@ def test_pages_are_not_cached_and_have_a_strict_csp(web):
     assert got == 200
     assert headers["Cache-Control"] == "no-store"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def frame_ancestors(headers):
+    policy = headers["Content-Security-Policy"]
+    return next(d for d in policy.split("; ") if d.startswith("frame-ancestors")).split()[1:]
+
+
+def test_only_the_chats_frame_page_may_be_framed_by_the_city_website(web):
+    got, page, headers = web.request("GET", "/widget/frame.html")
+    assert got == 200 and "chat.js" in page
+    assert frame_ancestors(headers) == ["'self'", SITE_ORIGIN]
+    for path in ("/demo", "/widget/widget.js", "/widget/chat.js", "/console/login", "/healthz"):
+        _, _, headers = web.request("GET", path)
+        assert frame_ancestors(headers) == ["'none'"], path
+
+
+def test_the_chat_script_knows_the_city_websites_origin(web):
+    got, script, _ = web.request("GET", "/widget/chat.js")
+    assert got == 200 and f'const SITE_ORIGIN = "{SITE_ORIGIN}";' in script
 
 
 def test_unknown_paths_get_json_404_not_a_stack_trace(web):

@@ -1,6 +1,7 @@
-"""The widget bundles the emergency numbers for when the server is down (it cannot fetch them
-then). The web app fills them in from the facts file each time it serves widget.js, so they are
-the facts file's numbers: an editor's change reaches the widget with no code change."""
+"""The chat bundles the emergency numbers for when the server is down (it cannot fetch them
+then). The web app fills them in from the facts file each time it serves chat.js (the script of
+the widget's iframe), so they are the facts file's numbers: an editor's change reaches the
+widget with no code change."""
 
 import json
 import re
@@ -14,17 +15,18 @@ from bot.answers import Content
 from bot.routes.demo import FACT_PLACEHOLDER, FACTS_MARK, widget_script
 
 ROOT = Path(__file__).resolve().parents[2]
-WIDGET = ROOT / "widget/widget.js"
+WIDGET = ROOT / "widget/chat.js"
+LABELS = ROOT / "widget/labels.json"
 FACTS = ROOT / "bot/content/facts.yml"
 BUNDLED = ("emergency_phone", "kvinnofridslinjen_phone", "city_contact_centre_phone")
 
 
 def content(facts_file: Path) -> Content:
-    return Content(ROOT / "domain.yml", ROOT / "locales", facts_file, WIDGET)
+    return Content(ROOT / "domain.yml", ROOT / "locales", facts_file, LABELS)
 
 
-def offline_labels(script: str):
-    return re.findall(r"offline:\s*'([^']*)'", script)
+def offline_labels():
+    return [labels["offline"] for labels in json.loads(LABELS.read_text(encoding="utf-8")).values()]
 
 
 def served_facts(script: str) -> dict:
@@ -32,7 +34,7 @@ def served_facts(script: str) -> dict:
 
 
 def test_the_offline_notice_in_every_widget_language_names_the_facts_by_key():
-    offline = offline_labels(WIDGET.read_text(encoding="utf-8"))
+    offline = offline_labels()
     assert len(offline) == 6
     facts = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
     for text in offline:
@@ -44,7 +46,7 @@ def test_the_offline_notice_in_every_widget_language_names_the_facts_by_key():
 
 
 def test_every_fact_the_widget_names_is_in_the_facts_file():
-    named = set(FACT_PLACEHOLDER.findall(WIDGET.read_text(encoding="utf-8"))) - {
+    named = set(FACT_PLACEHOLDER.findall(LABELS.read_text(encoding="utf-8"))) - {
         "s"
     }  # {s}: seconds
     assert named == set(BUNDLED)
