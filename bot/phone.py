@@ -20,6 +20,8 @@ from typing import Callable, List, Tuple
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
+# The answers that ask the resident for the number (domain.yml): after one, the phone step.
+PHONE_QUESTIONS = frozenset({"utter_ask_phone_token", "utter_phone_invalid", "utter_phone_expired"})
 TOKEN_PREFIX = "tel_"
 INVALID_MARKER = "tel_invalid"
 TOKEN_PATTERN = re.compile(r"\btel_[A-Za-z0-9]{22}\b")

@@ -85,6 +85,12 @@ class Settings:
         False,
         "every staff account must turn on the code step (bot/totp.py) before using the console",
     )
+    nlg_allow_remote: bool = setting(
+        "TRYGG_NLG_ALLOW_REMOTE",
+        False,
+        "`/nlg` also answers callers that are not on loopback (Rasa on another machine); "
+        "the shared secret is always required",
+    )
     counter_flush_s: float = setting(
         "TRYGG_COUNTER_FLUSH_S",
         5.0,
@@ -178,10 +184,12 @@ class Settings:
         2.0,
         "… and numbers of unclaimed bookings this long after their slot",
     )
-    # Fixed: not configurable, kept here so every limit has one home.
+    # Fixed: not configurable, kept here so every limit has one home. Each route's limit is
+    # applied before its body is read (bot/app.py); the largest is Sanic's global cap.
     max_body_bytes: int = 16_384  # /api/chat
-    # Rasa's NLG requests carry the whole tracker; they grow with the conversation.
+    # Rasa's NLG requests (the compact tracker, bot/rasa/nlg.py), only with the shared secret.
     max_internal_body_bytes: int = 2_000_000
+    max_form_bytes: int = 65_536  # console forms and every other route
     domain_file: Path = ROOT / "domain.yml"
     widget_dir: Path = ROOT / "widget"
 
