@@ -87,7 +87,9 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     async def body_limit(request: Request, **_context) -> None:
         # Runs after routing and before Sanic reads the body: a body over the route's limit is
         # refused (413) from its Content-Length, or as soon as a chunked one passes it.
-        request.stream.request_max_size = route_body_limit(request, settings)
+        limit = route_body_limit(request, settings)
+        if request.stream is not None:
+            request.stream.request_max_size = limit
 
     @app.on_request
     async def preflight(request: Request):

@@ -155,7 +155,8 @@ class Settings:
     secrets_file: Path = setting(
         "TRYGG_SECRETS_FILE",
         Path(),
-        "phone encryption keys and reference-code pepper; created at first run (0600)",
+        "phone encryption keys, reference-code pepper and the `/nlg` secret; "
+        "created at first run (0600)",
         "`$TRYGG_STATE_DIR/secrets.json`",
     )
     schedule_file: Path = setting(

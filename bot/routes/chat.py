@@ -118,7 +118,7 @@ class PhoneSteps:
     def __init__(self, expiry_s: float, most: int = 50_000) -> None:
         self.expiry_s = expiry_s
         self.most = most
-        self._until: "OrderedDict[str, float]" = OrderedDict()
+        self._until: OrderedDict[str, float] = OrderedDict()
 
     def asked(self, sender: str) -> bool:
         return self._until.get(sender, 0.0) > time.monotonic()

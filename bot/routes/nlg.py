@@ -63,9 +63,11 @@ def refuse_unless_rasa(request: Request) -> None:
 def _from_loopback(request: Request) -> bool:
     if any(name in request.headers for name in FORWARDING_HEADERS):
         return False
+    if request.conn_info is None:
+        return False
     try:
         peer = ipaddress.ip_address(request.conn_info.client_ip)
-    except (AttributeError, ValueError):
+    except ValueError:
         return False
     mapped = getattr(peer, "ipv4_mapped", None)  # ::ffff:127.0.0.1
     return (mapped or peer).is_loopback

@@ -114,3 +114,26 @@ def test_a_chat_message_under_the_limit_still_goes_through(web):
         "POST", "/api/chat", {"sender": str(uuid.uuid4()), "message": "hej"}
     )
     assert status == 503 and answers  # Rasa is absent here: the helplines, not a size error
+
+
+def test_rasas_own_nlg_plugin_is_answered(web, monkeypatch):
+    """bot/rasa/nlg.py as Rasa runs it, against the running web app (no trained model needed)."""
+    import asyncio
+
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa.nlg import CompactCallbackNLG
+    from bot.settings import current
+
+    _, port, state, _ = web
+    monkeypatch.setenv("TRYGG_SECRETS_FILE", str(state / "secrets.json"))
+    current.cache_clear()
+    nlg = CompactCallbackNLG(EndpointConfig(f"http://127.0.0.1:{port}/nlg"))
+    tracker = DialogueStateTracker.from_events(
+        "x", [UserUttered("hej", intent={"name": "greet"}, metadata={"language": "fi"})]
+    )
+
+    message = asyncio.run(nlg.generate("utter_acute_danger", tracker, "rest"))
+    assert message["custom"]["language"] == "fi" and message["custom"]["priority"] == "emergency"

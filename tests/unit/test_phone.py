@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.phone import (
-    digit_view,
     INVALID_MARKER,
     TOKEN_PATTERN,
     TOKEN_PREFIX,
+    digit_view,
     may_hold_phone_number,
     redact_phone_numbers,
 )
@@ -154,7 +154,7 @@ def swedish_mobile_numbers(draw):
     separators = [
         draw(st.text(st.sampled_from(SEPARATORS), min_size=0, max_size=3)) for _ in groups
     ]
-    written = "".join(g + s for g, s in zip(groups, separators)).rstrip()
+    written = "".join(g + s for g, s in zip(groups, separators, strict=True)).rstrip()
     script = SCRIPTS[draw(st.sampled_from(sorted(SCRIPTS)))]
     return "".join(script[int(ch)] if ch.isdigit() else ch for ch in written)
 
