@@ -50,6 +50,7 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         # add a directive or a second source.
         raise ValueError("TRYGG_SITE_ORIGIN must be an origin, e.g. https://start.stockholm")
     app = Sanic(name)
+    # The largest legitimate body (Rasa's NLG requests); each route's own limit: route_body_limit.
     app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
     # Sanic's own proxy handling: with N trusted proxies, request.remote_addr is the address the
@@ -58,6 +59,7 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
+    app.ctx.phone_steps = chat.PhoneSteps(settings.tracker_expiry_s)
     app.ctx.rasa_router = WorkerRouter(
         len(settings.rasa_urls),
         settings.tracker_expiry_s,
@@ -73,6 +75,7 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         secrets_ = load_secrets()
         app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
         app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
+        app.ctx.nlg_token = secrets_["nlg_token"]
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher, settings.database_url)
         # Build the language detectors now (≈2 s), not in the first resident's answer.
         detect_language("Trygg chatt startar")
@@ -99,6 +102,14 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     async def security_headers(request: Request, response: HTTPResponse) -> None:
         _add_security_headers(settings, request, response)
 
+    @app.signal("http.routing.after")
+    async def body_limit(request: Request, **_context) -> None:
+        # Runs after routing and before Sanic reads the body: a body over the route's limit is
+        # refused (413) from its Content-Length, or as soon as a chunked one passes it.
+        limit = route_body_limit(request, settings)
+        if request.stream is not None:
+            request.stream.request_max_size = limit
+
     @app.on_request
     async def preflight(request: Request):
         if request.path in RATE_LIMITED and request.method == "POST":
@@ -115,6 +126,17 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
             return response
 
     return app
+
+
+def route_body_limit(request: Request, settings: Settings) -> int:
+    """The largest body this request may send. ``/nlg`` callers that are not Rasa are refused
+    here, before any of their body is read."""
+    if request.path == "/nlg":
+        nlg.refuse_unless_rasa(request)
+        return settings.max_internal_body_bytes
+    if request.path == "/api/chat":
+        return settings.max_body_bytes
+    return settings.max_form_bytes
 
 
 def _add_security_headers(settings: Settings, request: Request, response: HTTPResponse) -> None:

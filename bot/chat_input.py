@@ -23,6 +23,9 @@ class ChatMessage:
     sender: str
     message: str
     language: Optional[str]
+    # The widget says its last answer asked for the phone number (metadata ``step: "phone"``);
+    # only ever makes redaction stricter (bot/phone.py), never reaches Rasa.
+    phone_step: bool = False
 
     def rasa_payload(self) -> Dict[str, Any]:
         metadata = {"language": self.language} if self.language else {}
@@ -60,7 +63,12 @@ def parse_chat_request(body: Any, max_chars: int) -> ChatMessage:
             "UnsupportedLanguage",
             f"'metadata.language' must be one of {', '.join(LANGUAGES)}.",
         )
-    return ChatMessage(sender=str(uuid.UUID(sender)), message=message, language=language)
+    return ChatMessage(
+        sender=str(uuid.UUID(sender)),
+        message=message,
+        language=language,
+        phone_step=metadata.get("step") == "phone",
+    )
 
 
 def clean_text(text: str) -> str:

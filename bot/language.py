@@ -98,10 +98,16 @@ def detect_language(text: str) -> Optional[str]:
     return found.language if found else None
 
 
-@lru_cache(maxsize=4096)
 def detect(text: str) -> Optional[Detection]:
-    """The language of ``text`` with its confidence and word count; None if unsure or too short."""
-    words = content_words(text[:MAX_CHARS_TO_DETECT])
+    """The language of ``text`` with its confidence and word count; None if unsure or too short.
+    Only the first ``MAX_CHARS_TO_DETECT`` characters are read, and only they are cached: the
+    cost and memory of a detection do not grow with the message."""
+    return _detect(text[:MAX_CHARS_TO_DETECT])
+
+
+@lru_cache(maxsize=4096)
+def _detect(text: str) -> Optional[Detection]:
+    words = content_words(text)
     sample = " ".join(words)
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS_TO_DETECT:
         return None
@@ -153,7 +159,7 @@ def content_words(text: str) -> List[str]:
 
 def requested_language(text: str) -> Optional[str]:
     """The language named in a request like "can you answer in English?" (bot/content/language_names.yml)."""
-    words = f" {fold(text)} "
+    words = f" {fold(text[:MAX_CHARS_TO_DETECT])} "
     for code, names in _language_names.get(LANGUAGE_NAMES_FILE).items():
         # Arabic and Persian attach prefixes to the name ("بالعربية"): match inside words there.
         if any(f" {name} " in words or (not name.isascii() and name in words) for name in names):

@@ -91,6 +91,12 @@ class Settings:
         "leads and admins see an alert for a staff member who showed more distinct numbers "
         "than this in one day (docs/deploy.md)",
     )
+    nlg_allow_remote: bool = setting(
+        "TRYGG_NLG_ALLOW_REMOTE",
+        False,
+        "`/nlg` also answers callers that are not on loopback (Rasa on another machine); "
+        "the shared secret is always required",
+    )
     counter_flush_s: float = setting(
         "TRYGG_COUNTER_FLUSH_S",
         5.0,
@@ -155,7 +161,8 @@ class Settings:
     secrets_file: Path = setting(
         "TRYGG_SECRETS_FILE",
         Path(),
-        "phone encryption keys and reference-code pepper; created at first run (0600)",
+        "phone encryption keys, reference-code pepper and the `/nlg` secret; "
+        "created at first run (0600)",
         "`$TRYGG_STATE_DIR/secrets.json`",
     )
     schedule_file: Path = setting(
@@ -190,10 +197,12 @@ class Settings:
         36,
         "… and follow-up counters (per month) of months older than this",
     )
-    # Fixed: not configurable, kept here so every limit has one home.
+    # Fixed: not configurable, kept here so every limit has one home. Each route's limit is
+    # applied before its body is read (bot/app.py); the largest is Sanic's global cap.
     max_body_bytes: int = 16_384  # /api/chat
-    # Rasa's NLG requests carry the whole tracker; they grow with the conversation.
+    # Rasa's NLG requests (the compact tracker, bot/rasa/nlg.py), only with the shared secret.
     max_internal_body_bytes: int = 2_000_000
+    max_form_bytes: int = 65_536  # console forms and every other route
     domain_file: Path = ROOT / "domain.yml"
     widget_dir: Path = ROOT / "widget"
 

@@ -55,6 +55,13 @@ function uuid() {
   const h = Array.from(b, x => (x + 256).toString(16).slice(1)).join('');
   return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
 }
+// The picked language, and whether the last answer asked for the phone number: the web app then
+// keeps even a part of a number from the bot (bot/phone.py).
+function metadata() {
+  const m = S.picked ? { language: S.lang } : {};
+  if (S.asks === 'phone') m.step = 'phone';
+  return m;
+}
 function sleep(s) { return new Promise(r => setTimeout(r, s * 1000)); }
 
 // ---- transport: one POST, the Rasa REST webhook's JSON; never throws
@@ -65,7 +72,7 @@ async function post(message) {
     const res = await fetch(apiUrl, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: ctrl.signal,
       credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
-      body: JSON.stringify({ sender: S.id, message: message, metadata: S.picked ? { language: S.lang } : {} })
+      body: JSON.stringify({ sender: S.id, message: message, metadata: metadata() })
     });
     let body = null;
     try { body = await res.json(); } catch (e) { /* not JSON */ }
@@ -229,6 +236,7 @@ function settle(chosen) {
 }
 function render(list) {
   const p = parse(list);
+  S.asks = p.items.some(it => it.c && it.c.asks === 'phone') ? 'phone' : null;
   if (p.lang && !S.picked && S.lastUser) S.lastUser.lang = p.lang; // detected from what was written
   // The server answers in another language than the one picked only when the resident asked
   // for it ("can you answer in English?"): adopt it, so the next message does not undo it.
@@ -307,7 +315,7 @@ function fail(payload, shown, mine) {
 function reset(showCleared) {
   S.gen++;
   if (S.ctrl) S.ctrl.abort();
-  S.ctrl = null; S.id = uuid(); S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.anchor = null; S.last = Date.now();
+  S.ctrl = null; S.id = uuid(); S.asks = null; S.busy = false; S.failed = null; S.warnAt = 0; S.lastUser = null; S.anchor = null; S.last = Date.now();
   log.textContent = ''; input.value = ''; typing.hidden = true;
   Object.keys(N).forEach(k => drop(N[k]));
   S.fresh = !!showCleared;

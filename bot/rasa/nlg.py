@@ -7,6 +7,9 @@ decide the language (bot/language.py). Sending those keeps each NLG call small a
 size however long the conversation grows. Configured in endpoints.yml:
 ``nlg: {type: bot.rasa.nlg.CompactCallbackNLG, url: ...}``. The request format is unchanged
 (``{"response", "id", "arguments", "tracker", "channel"}``); only ``tracker`` is shorter.
+
+Every request carries the shared secret (``nlg_token`` from the secrets file, bot/secrets.py) in
+a header: the endpoint answers no one else (bot/routes/nlg.py).
 """
 
 from typing import Any, Dict, Optional
@@ -17,6 +20,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.secrets import NLG_TOKEN_HEADER, load_secrets
+
 RECENT_USER_MESSAGES = 12
 TIMEOUT_S = 5
 
@@ -24,6 +29,7 @@ TIMEOUT_S = 5
 class CompactCallbackNLG(CallbackNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Optional[Domain] = None) -> None:
         super().__init__(endpoint_config=endpoint_config)
+        self.token = load_secrets()["nlg_token"]
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
@@ -36,7 +42,9 @@ class CompactCallbackNLG(CallbackNaturalLanguageGenerator):
             "tracker": compact_tracker(tracker),
             "channel": {"name": output_channel},
         }
-        response = await self.nlg_endpoint.request(method="post", json=body, timeout=TIMEOUT_S)
+        response = await self.nlg_endpoint.request(
+            method="post", json=body, timeout=TIMEOUT_S, headers={NLG_TOKEN_HEADER: self.token}
+        )
         if isinstance(response, dict) and self.validate_response(response):
             return response
         raise RasaException("NLG web endpoint returned an invalid response.")

@@ -7,6 +7,8 @@ REST client works against it. Rasa is never reachable from outside; this route i
 import asyncio
 import dataclasses
 import logging
+import time
+from collections import OrderedDict
 
 import aiohttp
 from sanic import Blueprint
@@ -30,21 +32,25 @@ logger = logging.getLogger(__name__)
 async def chat(request: Request) -> HTTPResponse:
     """Forward one message to Rasa and return its answers."""
     settings = request.app.ctx.settings
-    if len(request.body or b"") > settings.max_body_bytes:
-        raise ApiError(
-            413, "PayloadTooLarge", f"The request is larger than {settings.max_body_bytes} bytes."
-        )
+    # Bodies over settings.max_body_bytes were refused before they were read (bot/app.py).
     try:
         body = request.json
     except Exception:
         raise ApiError(400, "InvalidJson", "The body is not valid JSON.")
     message = parse_chat_request(body, settings.max_message_chars)
+    phone_steps = request.app.ctx.phone_steps
     if may_hold_phone_number(message.message):
+        # In the phone step a part of a number ("070-123", then "45 67") is kept from Rasa too.
+        phone_step = message.phone_step or phone_steps.asked(message.sender)
         try:
             # Rasa never receives a phone number: it gets an opaque token instead (bot/phone.py).
             # In a thread: storing the number is a database write.
             redacted, _ = await asyncio.get_running_loop().run_in_executor(
-                None, redact_phone_numbers, message.message, request.app.ctx.store_phone
+                None,
+                redact_phone_numbers,
+                message.message,
+                request.app.ctx.store_phone,
+                phone_step,
             )
         except SQLAlchemyError as error:
             logger.error("phone number could not be stored: %s", type(error).__name__)
@@ -60,6 +66,7 @@ async def chat(request: Request) -> HTTPResponse:
         # actions events are lost"): the resident must never meet silence.
         logger.warning("rasa returned no answer; sending the helplines")
         return json(_fallback_answer(request, message, "utter_service_unavailable"))
+    phone_steps.note(message.sender, answers)
     logger.info("chat message forwarded, %d answers", len(answers))
     return json(answers)
 
@@ -101,6 +108,29 @@ def _fallback_answer(request: Request, message: ChatMessage, response: str) -> l
     language = message.language or detect_language(message.message) or SOURCE_LANGUAGE
     rendered = request.app.ctx.content.render(response, language)
     return [{"recipient_id": message.sender, **rendered}]
+
+
+class PhoneSteps:
+    """Conversations whose last answer asked for the phone number (``custom.asks``, set by
+    bot/routes/nlg.py), in this process's memory for as long as a tracker lives. The widget
+    says the same in its metadata, which covers a conversation another web-app process began."""
+
+    def __init__(self, expiry_s: float, most: int = 50_000) -> None:
+        self.expiry_s = expiry_s
+        self.most = most
+        self._until: OrderedDict[str, float] = OrderedDict()
+
+    def asked(self, sender: str) -> bool:
+        return self._until.get(sender, 0.0) > time.monotonic()
+
+    def note(self, sender: str, answers: list) -> None:
+        self._until.pop(sender, None)
+        if any(
+            isinstance(a, dict) and (a.get("custom") or {}).get("asks") == "phone" for a in answers
+        ):
+            self._until[sender] = time.monotonic() + self.expiry_s
+            while len(self._until) > self.most:
+                self._until.popitem(last=False)
 
 
 def phone_store(cipher, database_url: str):

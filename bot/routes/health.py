@@ -8,6 +8,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from bot.secrets import NLG_TOKEN_HEADER
+
 bp = Blueprint("health")
 TIMEOUT = aiohttp.ClientTimeout(total=3)
 
@@ -26,7 +28,13 @@ async def healthz(request: Request) -> HTTPResponse:
     rasa, actions, nlg = await asyncio.gather(
         asyncio.gather(*(_probe(http, "get", f"{url}/") for url in settings.rasa_urls)),
         _probe(http, "get", f"{settings.action_server_url}/health"),
-        _probe(http, "post", f"http://{settings.host}:{settings.port}/nlg", nlg_probe),
+        _probe(
+            http,
+            "post",
+            f"http://{settings.host}:{settings.port}/nlg",
+            nlg_probe,
+            {NLG_TOKEN_HEADER: request.app.ctx.nlg_token},
+        ),
     )
     parts = {"rasa": _all_workers(rasa), "actions": actions, "nlg": nlg}
     healthy = all(ok for ok, _ in parts.values())
@@ -46,10 +54,12 @@ def _all_workers(probes: List[Tuple[bool, str]]) -> Tuple[bool, str]:
 
 
 async def _probe(
-    http: aiohttp.ClientSession, method: str, url: str, payload=None
+    http: aiohttp.ClientSession, method: str, url: str, payload=None, headers=None
 ) -> Tuple[bool, str]:
     try:
-        async with http.request(method, url, json=payload, timeout=TIMEOUT) as response:
+        async with http.request(
+            method, url, json=payload, headers=headers, timeout=TIMEOUT
+        ) as response:
             if response.status == 200:
                 return True, ""
             return False, f"HTTP {response.status}"

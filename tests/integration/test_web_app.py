@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from bot.secrets import NLG_TOKEN_HEADER
 from tests.conftest import SITE_ORIGIN
 from tests.helpers import texts
 
@@ -12,6 +13,13 @@ from tests.helpers import texts
 @pytest.fixture(scope="module")
 def web(web_only):
     return web_only[1]
+
+
+@pytest.fixture(scope="module")
+def rasa_secret(web_only):
+    """What Rasa sends to `/nlg` (bot/rasa/nlg.py): the secrets file's nlg_token."""
+    token = json.loads((web_only[2] / "secrets.json").read_text())["nlg_token"]
+    return {NLG_TOKEN_HEADER: token}
 
 
 def test_health_names_the_parts_that_are_down(web):
@@ -63,7 +71,7 @@ def test_when_rasa_is_down_the_resident_still_gets_112_and_helplines(web):
     assert answers[0]["custom"]["language"] == "en"
 
 
-def test_nlg_endpoint_answers_in_the_language_of_the_metadata(web):
+def test_nlg_endpoint_answers_in_the_language_of_the_metadata(web, rasa_secret):
     tracker = {"events": [{"event": "user", "text": "hej", "metadata": {"language": "ar"}}]}
     got, message, _ = web.request(
         "POST",
@@ -74,14 +82,17 @@ def test_nlg_endpoint_answers_in_the_language_of_the_metadata(web):
             "tracker": tracker,
             "channel": {"name": "rest"},
         },
+        headers=rasa_secret,
     )
     assert got == 200
     assert "112" in message["text"]
     assert message["custom"] == {"priority": "emergency", "language": "ar", "direction": "rtl"}
 
 
-def test_nlg_endpoint_rejects_unknown_responses(web):
-    got, body, _ = web.request("POST", "/nlg", {"response": "utter_nope", "tracker": {}})
+def test_nlg_endpoint_rejects_unknown_responses(web, rasa_secret):
+    got, body, _ = web.request(
+        "POST", "/nlg", {"response": "utter_nope", "tracker": {}}, headers=rasa_secret
+    )
     assert got == 404 and body["error"] == "UnknownResponse"
 
 

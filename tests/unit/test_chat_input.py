@@ -71,3 +71,11 @@ def test_control_and_bidi_override_characters_are_removed_but_text_kept():
 
 def test_text_is_nfc_normalised():
     assert clean_text("va\u0308rld") == "värld"
+
+
+def test_the_widgets_phone_step_makes_redaction_stricter_and_never_reaches_rasa():
+    body = {"sender": str(uuid.uuid4()), "message": "45 67", "metadata": {"step": "phone"}}
+    message = parse_chat_request(body, 2000)
+    assert message.phone_step
+    assert message.rasa_payload()["metadata"] == {}
+    assert not parse_chat_request({**body, "metadata": {"step": ["phone"]}}, 2000).phone_step

@@ -152,3 +152,19 @@ def test_a_switch_request_naming_no_language_is_in_the_language_it_is_written_in
 
 def test_arabizi_is_arabic():
     assert detect_language("jozi 3am yedrobni w ma fi 7ada") == "ar"
+
+
+def test_a_huge_message_costs_no_more_to_detect_than_its_start(monkeypatch):
+    """Every path reads at most MAX_CHARS_TO_DETECT characters, and only they are cached."""
+    import bot.language as language
+
+    read = []
+    real_fold, real_words = language.fold, language.content_words
+    monkeypatch.setattr(language, "fold", lambda text: read.append(len(text)) or real_fold(text))
+    monkeypatch.setattr(
+        language, "content_words", lambda text: read.append(len(text)) or real_words(text)
+    )
+    huge = "can you answer in my language please " * 50_000
+    switch = user(huge, intent="switch_language")
+    resolve_language(tracker(switch, user(huge + "x")))
+    assert read and max(read) <= language.MAX_CHARS_TO_DETECT

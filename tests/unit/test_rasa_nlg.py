@@ -33,3 +33,28 @@ def test_the_latest_language_pick_is_kept():
     compact = compact_tracker(DialogueStateTracker.from_events("x", events))
     assert compact["events"][0]["metadata"] == {"language": "so"}
     assert resolve_language(compact) == "so"
+
+
+def test_every_nlg_request_carries_the_shared_secret(tmp_path, monkeypatch):
+    import asyncio
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa.nlg import CompactCallbackNLG
+    from bot.secrets import NLG_TOKEN_HEADER, load_secrets
+    from bot.settings import current
+
+    monkeypatch.setenv("TRYGG_SECRETS_FILE", str(tmp_path / "secrets.json"))
+    current.cache_clear()
+    nlg = CompactCallbackNLG(EndpointConfig("http://127.0.0.1:9/nlg"))
+    sent = {}
+
+    async def request(**kwargs):
+        sent.update(kwargs)
+        return {"text": "hej", "buttons": [], "custom": {}}
+
+    nlg.nlg_endpoint.request = request
+    tracker = DialogueStateTracker.from_events("x", [user("hej")])
+    asyncio.run(nlg.generate("utter_greet", tracker, "rest"))
+    assert sent["headers"] == {NLG_TOKEN_HEADER: load_secrets()["nlg_token"]}
+    assert "token" not in (sent.get("params") or {})  # never in the URL, which is logged

@@ -34,3 +34,16 @@ def test_without_the_word_rotate_nothing_changes(tmp_path):
     )
     assert result.returncode != 0 and "rotate" in result.stderr
     assert not secrets_file.exists()
+
+
+def test_a_secrets_file_from_before_the_nlg_token_gets_one_and_keeps_its_keys(tmp_path):
+    from bot.secrets import load_secrets
+
+    path = tmp_path / "secrets.json"
+    path.write_text(json.dumps({"phone_keys": ["old"], "reference_pepper": "pepper"}))
+    path.chmod(0o600)
+    first = load_secrets(path)
+    assert first["phone_keys"] == ["old"] and first["reference_pepper"] == "pepper"
+    assert len(first["nlg_token"]) >= 40
+    assert load_secrets(path) == first == json.loads(path.read_text())  # the same from now on
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
