@@ -13,7 +13,7 @@ from bot.answers import Content
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import RateLimiter, client_address
 from bot.routes import chat, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
@@ -21,12 +21,6 @@ from bot.storage.crypto import PhoneCipher, StaffSecretCipher
 
 logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
-
-
-def client_address(request: Request) -> str:
-    """The resident's address for rate limiting only (never stored or logged): the one the
-    trusted proxies forwarded (TRYGG_PROXIES_COUNT), else the connection's."""
-    return request.remote_addr or request.ip or ""
 
 
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:

@@ -1,15 +1,12 @@
 """Logging in and out, one's own password, and the code step (bot/totp.py).
 
-Login: a CSRF token in its own cookie, one generic error for every wrong part, and a limit on
-failures per username.
+Login: a CSRF token in its own cookie, one generic error for every wrong part, and failures
+counted per client and account (bot/console/throttle.py), so nobody can lock the owner out.
 """
 
 import logging
 import re
 import secrets
-import time
-from collections import defaultdict, deque
-from typing import Deque, Dict
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -18,14 +15,15 @@ from sanic.response import HTTPResponse, redirect
 from bot import totp
 from bot.console.guard import BEFORE_PASSWORD, BEFORE_SECOND_STEP, COOKIE, requires_staff
 from bot.console.pages import ConsoleError, page, set_cookie, unit_of_work
+from bot.console.throttle import LoginThrottle
+from bot.rate_limit import client_address
 from bot.storage import audit
 from bot.storage import staff as staff_repo
 
 bp = Blueprint("console_session")
 logger = logging.getLogger(__name__)
 LOGIN_CSRF_COOKIE = "trygg_login_csrf"
-MAX_FAILURES, FAILURE_WINDOW_S = 5, 15 * 60
-_failures: Dict[str, Deque[float]] = defaultdict(deque)
+throttle = LoginThrottle()
 
 
 def login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
@@ -42,20 +40,25 @@ async def login(request: Request) -> HTTPResponse:
     if not expected or not secrets.compare_digest(expected, form.get("csrf", "")):
         raise ConsoleError(403, "Sidan var för gammal. Ladda om inloggningen och försök igen.")
     username, password = form.get("username", "")[:64], form.get("password", "")[:200]
-    if _too_many_failures(username):
+    client = client_address(request)
+    wait = throttle.attempt(client, username)
+    if wait:
         logger.warning("console login rate limited")
-        return login_page(request, "För många försök. Vänta en stund och försök igen.", status=429)
+        response = login_page(
+            request, "För många försök. Vänta en stund och försök igen.", status=429
+        )
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     with unit_of_work(request) as session:
         member = staff_repo.verify_login(
             session, username, password, form.get("code", "")[:20], request.app.ctx.staff_cipher
         )
         token = staff_repo.start_session(session, member) if member else None
     if member is None:
-        _failures[username].append(time.monotonic())
         logger.info("console login failed")
         # One message for every wrong part, so a guesser learns nothing about which was wrong.
         return login_page(request, "Fel användarnamn, lösenord eller kod.", status=401)
-    _failures.pop(username, None)
+    throttle.succeeded(client, username)
     logger.info("console login")
     response = redirect("/console/")
     set_cookie(
@@ -158,10 +161,3 @@ def _second_step_page(
         uri=totp.provisioning_uri(secret, member.username),
         required=request.app.ctx.settings.console_require_second_step,
     )
-
-
-def _too_many_failures(username: str) -> bool:
-    recent = _failures[username]
-    while recent and time.monotonic() - recent[0] > FAILURE_WINDOW_S:
-        recent.popleft()
-    return len(recent) >= MAX_FAILURES

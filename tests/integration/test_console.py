@@ -78,15 +78,29 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
         )
 
 
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from another loopback address (127.0.0.2 ...): another client to the web app."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Browser:
     """Keeps cookies like a browser on http://127.0.0.1, which sends Secure cookies to loopback
-    (Python's cookie jar would not), and follows redirects."""
+    (Python's cookie jar would not), and follows redirects. ``source``: the client's address."""
 
-    def __init__(self):
+    def __init__(self, source: str = "127.0.0.1"):
         self.cookies = {}
+        self.http = requests.Session()
+        self.http.mount("http://", FromAddress(source))
 
     def request(self, method, url, data=None):
-        response = requests.request(
+        response = self.http.request(
             method,
             url,
             data=data,
@@ -117,8 +131,8 @@ def login_error(response) -> str:
     return found.group(1) if found else ""
 
 
-def login(console, username, password=PASSWORD, code=""):
-    session = Browser()
+def login(console, username, password=PASSWORD, code="", source="127.0.0.1"):
+    session = Browser(source)
     page = session.get(console["base"] + "/console/")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     response = session.post(
@@ -155,8 +169,18 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_error(console):
 def test_login_is_rate_limited(console):
     for _ in range(5):
         login(console, "bo", "wrong")
-    _, response = login(console, "bo")  # even the right password, while limited
-    assert response.status_code == 429
+    _, response = login(console, "bo")  # even the right password, from the client that failed
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_stranger_failing_cannot_lock_the_owner_out(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "tove", "rvc_innerstan", "staff", PASSWORD)
+    for _ in range(8):
+        login(console, "tove", "guess", source="127.0.0.2")
+    assert login(console, "tove", source="127.0.0.2")[1].status_code == 429
+    _, owner = login(console, "tove", source="127.0.0.3")
+    assert owner.status_code == 200 and "Uppringningar" in owner.text
 
 
 def test_staff_see_only_their_own_centres_bookings_and_cannot_act_on_others(console):
