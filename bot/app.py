@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 
 from bot import console, followup, retention
 from bot.answers import Content
+from bot.console.throttle import HashingPool, LoginThrottle
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
@@ -33,6 +34,8 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.ctx.settings = settings
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
+    app.ctx.login_throttle = LoginThrottle(per_client=settings.console_client_failures)
+    app.ctx.hashing = HashingPool(max_waiting=settings.console_hash_slots)
     app.ctx.rasa_router = WorkerRouter(
         len(settings.rasa_urls),
         settings.tracker_expiry_s,

@@ -28,6 +28,7 @@ EVENT_LABELS: Dict[str, str] = {
     "password_changed": "Bytte eget lösenord",
     "second_step_on": "Tvåstegsinloggning på",
     "second_step_off": "Tvåstegsinloggning av",
+    "second_step_off_refused": "Försökte stänga av tvåstegsinloggning (krävs)",
 }
 # How an entry's detail reads. The {names} are the facts stored with it (bot/storage/audit.py);
 # an outcome, role or centre in them is shown by its label or name.

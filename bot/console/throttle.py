@@ -125,8 +125,12 @@ class HashingPool:
         # Only the event loop's thread touches it, so a plain counter is enough.
         self._busy = 0
 
+    @property
+    def full(self) -> bool:
+        return self._busy >= self.max_waiting
+
     async def run(self, work: Callable[[], T]) -> T:
-        if self._busy >= self.max_waiting:
+        if self.full:
             raise PoolFull()
         self._busy += 1
         try:

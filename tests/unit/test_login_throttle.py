@@ -1,9 +1,13 @@
-"""Failed console logins slow the guesser down, never the owner, in bounded memory."""
+"""Failed console logins slow the guesser down, never the owner, in bounded memory; password
+checks run off the event loop, and a full pool refuses at once."""
+
+import asyncio
+import threading
 
 import pytest
 
 from bot.console import throttle as throttle_module
-from bot.console.throttle import LoginThrottle
+from bot.console.throttle import HashingPool, LoginThrottle, PoolFull
 
 
 @pytest.fixture
@@ -80,3 +84,20 @@ def test_the_client_address_is_kept_only_as_a_keyed_hash(clock):
     assert b"198.51.100.7" not in kept and b"anna" not in kept
     assert all(len(key) == 16 for key in throttle._failures)
     assert LoginThrottle()._pair("198.51.100.7", "anna") != throttle._pair("198.51.100.7", "anna")
+
+
+async def test_blocking_work_runs_off_the_loop_and_a_full_pool_refuses_at_once():
+    release = threading.Event()
+    pool = HashingPool(workers=2, max_waiting=3)
+    jobs = [asyncio.ensure_future(pool.run(release.wait)) for _ in range(3)]
+    await asyncio.sleep(0)  # the jobs take their slots
+    with pytest.raises(PoolFull):
+        await pool.run(lambda: True)
+    assert pool.full and not any(job.done() for job in jobs)
+    # The loop is free while the work blocks: a cheap step completes first.
+    cheap = asyncio.ensure_future(asyncio.sleep(0, result="answered"))
+    done, _ = await asyncio.wait([cheap, *jobs], return_when=asyncio.FIRST_COMPLETED)
+    assert done == {cheap}
+    release.set()
+    assert await asyncio.gather(*jobs) == [True, True, True]
+    assert not pool.full
