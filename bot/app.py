@@ -101,6 +101,10 @@ def _add_security_headers(settings: Settings, request: Request, response: HTTPRe
     headers["Cache-Control"] = "no-store"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
+    if request.scheme == "https":
+        # Over TLS (directly, or as the trusted proxies say: TRYGG_PROXIES_COUNT), browsers
+        # must never come back over plain http, where a network could read a staff cookie.
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
