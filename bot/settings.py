@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -248,7 +248,7 @@ def _parse(raw: str, default: Any) -> Any:
 DEMO_RELAXED = {"TRYGG_CONSOLE_REQUIRE_2FA": "0"}
 
 
-def demo_environment(environ: Dict[str, str] = None) -> Dict[str, str]:
+def demo_environment(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The variables `make run` adds for the local demo: ``DEMO_RELAXED`` where not set."""
     environ = os.environ if environ is None else environ
     return {

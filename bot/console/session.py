@@ -217,7 +217,7 @@ async def off_loop(request: Request, work: Callable[[], T]) -> T:
     try:
         return await request.app.ctx.hashing.run(work)
     except PoolFull:
-        raise ConsoleError(503, BUSY)
+        raise ConsoleError(503, BUSY) from None
 
 
 def _retry_after(response: HTTPResponse, seconds: float) -> HTTPResponse:

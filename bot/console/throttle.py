@@ -44,7 +44,7 @@ class LoginThrottle:
         self.window_s, self.max_entries = window_s, max_entries
         self._key = os.urandom(32)
         # key → (failures, time of the last one), least recently failed first
-        self._failures: "OrderedDict[bytes, Tuple[int, float]]" = OrderedDict()
+        self._failures: OrderedDict[bytes, Tuple[int, float]] = OrderedDict()
 
     def attempt(self, client: str, username: str) -> float:
         """0 if this client may try this account now (the try is counted), else seconds to wait.

@@ -29,11 +29,10 @@ async def healthz(request: Request) -> HTTPResponse:
     """ok/unavailable for anyone; the parts, with the failing one named, for loopback and staff."""
     if not _may_see_parts(request):
         healthy = await _shared_result(request.app)
-        body = {"status": "ok" if healthy else "unavailable"}
-        return json(body, status=200 if healthy else 503)
+        return json({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
     parts = await _probe_parts(request.app)
     healthy = all(ok for ok, _ in parts.values())
-    body = {
+    body: Dict[str, object] = {
         "status": "ok" if healthy else "degraded",
         "parts": {name: ("up" if ok else f"down: {why}") for name, (ok, why) in parts.items()},
     }
