@@ -11,10 +11,11 @@ from sanic.response import HTTPResponse
 
 from bot import console, followup, retention
 from bot.answers import Content
+from bot.console.throttle import HashingPool, LoginThrottle
 from bot.errors import ApiError, install_error_handlers
 from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import RateLimiter, client_address
 from bot.routes import chat, demo, health, nlg
 from bot.secrets import load_secrets
 from bot.settings import Settings
@@ -27,12 +28,6 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
 )
-
-
-def client_address(request: Request) -> str:
-    """The resident's address for rate limiting only (never stored or logged): the one the
-    trusted proxies forwarded (TRYGG_PROXIES_COUNT), else the connection's."""
-    return request.remote_addr or request.ip or ""
 
 
 def frame_ancestors(settings: Settings, path: str) -> str:
@@ -60,6 +55,8 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     app.ctx.content = Content.from_settings(settings)
     app.ctx.rate_limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
     app.ctx.phone_steps = chat.PhoneSteps(settings.tracker_expiry_s)
+    app.ctx.login_throttle = LoginThrottle(per_client=settings.console_client_failures)
+    app.ctx.hashing = HashingPool(max_waiting=settings.console_hash_slots)
     app.ctx.rasa_router = WorkerRouter(
         len(settings.rasa_urls),
         settings.tracker_expiry_s,
@@ -145,6 +142,10 @@ def _add_security_headers(settings: Settings, request: Request, response: HTTPRe
     headers["Cache-Control"] = "no-store"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
+    if request.scheme == "https":
+        # Over TLS (directly, or as the trusted proxies say: TRYGG_PROXIES_COUNT), browsers
+        # must never come back over plain http, where a network could read a staff cookie.
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     headers.setdefault(
         "Content-Security-Policy", CSP.format(ancestors=frame_ancestors(settings, request.path))
     )

@@ -28,6 +28,7 @@ EVENT_LABELS: Dict[str, str] = {
     "password_changed": "Bytte eget lösenord",
     "second_step_on": "Tvåstegsinloggning på",
     "second_step_off": "Tvåstegsinloggning av",
+    "second_step_off_refused": "Försökte stänga av tvåstegsinloggning (krävs)",
     "refused": "Nekades",
 }
 # What a refused entry tried to do, and why it was refused (bot/storage/callbacks.py).

@@ -11,6 +11,14 @@ import os
 import time
 from typing import Dict, Tuple
 
+from sanic.request import Request
+
+
+def client_address(request: Request) -> str:
+    """The client's address for rate limiting only (never stored or logged): the one the
+    trusted proxies forwarded (TRYGG_PROXIES_COUNT), else the connection's."""
+    return request.remote_addr or request.ip or ""
+
 
 class RateLimiter:
     def __init__(self, burst: int, per_second: float, idle_forget_s: float = 600) -> None:

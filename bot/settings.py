@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,8 +82,21 @@ class Settings:
     )
     console_require_second_step: bool = setting(
         "TRYGG_CONSOLE_REQUIRE_2FA",
-        False,
-        "every staff account must turn on the code step (bot/totp.py) before using the console",
+        True,
+        "every staff account must turn on the code step (bot/totp.py) before using the console, "
+        "and cannot turn it off; `make run` sets `0` for its demo accounts unless set",
+    )
+    console_client_failures: int = setting(
+        "TRYGG_CONSOLE_CLIENT_FAILURES",
+        20,
+        "failed console logins one client may make (any accounts, 15 minutes) before each next "
+        "try waits twice as long; 5 for one account (bot/console/throttle.py)",
+    )
+    console_hash_slots: int = setting(
+        "TRYGG_CONSOLE_HASH_SLOTS",
+        4,
+        "console password checks (Argon2id, 2 threads, off the event loop) running or "
+        "waiting at once; more get 503 at once",
     )
     reveal_alert_per_day: int = setting(
         "TRYGG_REVEAL_ALERT_PER_DAY",
@@ -249,6 +262,19 @@ def _parse(raw: str, default: Any) -> Any:
     if isinstance(default, str) and raw.startswith("http"):
         return raw.rstrip("/")
     return type(default)(raw)
+
+
+# Secure defaults that `make run`'s local demo relaxes unless they were set (scripts/stack.py):
+# its printed demo accounts would otherwise need an authenticator app before the first look.
+DEMO_RELAXED = {"TRYGG_CONSOLE_REQUIRE_2FA": "0"}
+
+
+def demo_environment(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The variables `make run` adds for the local demo: ``DEMO_RELAXED`` where not set."""
+    environ = os.environ if environ is None else environ
+    return {
+        name: value for name, value in DEMO_RELAXED.items() if not environ.get(name, "").strip()
+    }
 
 
 @lru_cache(maxsize=1)

@@ -318,6 +318,10 @@ def say_already_running(state: Path) -> bool:
 def main() -> None:
     parent = os.getppid()  # `make`
     stack = Stack()
+    # Only the local demo: the code step stays compulsory everywhere else (bot/settings.py).
+    from bot.settings import demo_environment
+
+    stack.extra_env.update(demo_environment())
     web = f"http://127.0.0.1:{stack.ports.web}"
     state_dir = stack.settings().state_dir
     if "--already-running" in sys.argv:

@@ -47,7 +47,7 @@ def requires_staff(role: str = "staff", open_before: str = ""):
                 raise ConsoleError(
                     401, "Du är inte inloggad, eller sessionen har gått ut. Logga in igen."
                 )
-            if request.method == "POST" and not secrets.compare_digest(
+            if request.method == "POST" and not tokens_match(
                 member.csrf_token, request.form.get("csrf", "") or ""
             ):
                 raise ConsoleError(
@@ -65,6 +65,12 @@ def requires_staff(role: str = "staff", open_before: str = ""):
         return guarded
 
     return decorate
+
+
+def tokens_match(expected: str, given: str) -> bool:
+    """Constant-time comparison of a CSRF token. As bytes: ``compare_digest`` raises TypeError
+    on a str with non-ASCII characters, which a forged form may well send."""
+    return secrets.compare_digest(expected.encode(), given.encode())
 
 
 def logged_in(request: Request) -> Optional[staff_repo.StaffMember]:

@@ -94,10 +94,7 @@ def change_own_password(
     session: Session, member: StaffMember, current: str, new: str, repeated: str, keep_session: str
 ) -> None:
     """The member's own new password, after the current one. Their other sessions end."""
-    row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
-    try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, current)
-    except (VerificationError, InvalidHashError):
+    if not _password_is_right(session, member, current):
         raise PasswordRefused("Det nuvarande lösenordet stämmer inte.")
     if new != repeated:
         raise PasswordRefused("De två nya lösenorden är inte lika.")
@@ -106,12 +103,7 @@ def change_own_password(
     if new == current or new.lower() == member.username.lower():
         raise PasswordRefused("Välj ett annat lösenord än det nuvarande och än användarnamnet.")
     set_password(session, member.username, new)
-    session.execute(
-        delete(staff_sessions).where(
-            staff_sessions.c.staff_id == member.id,
-            staff_sessions.c.token_hash != _hash(keep_session),
-        )
-    )
+    _end_other_sessions(session, member, keep_session)
 
 
 def deactivate(session: Session, username: str) -> bool:
@@ -151,30 +143,38 @@ def reset_password(session: Session, username: str) -> Optional[str]:
 
 
 def enable_second_step(
-    session: Session, member: StaffMember, secret: str, code: str, cipher
+    session: Session, member: StaffMember, password: str, secret: str, code: str, cipher, keep: str
 ) -> bool:
-    """Turns on the code step once the member's app shows a valid code for ``secret``."""
-    step = totp.verify(secret, code)
-    if step is None:
-        return False
-    session.execute(
-        update(staff)
-        .where(staff.c.id == member.id)
-        .values(totp_secret=cipher.encrypt(secret), totp_last_step=step)
-    )
-    return True
+    """Turns on the code step with the member's password and a valid code for ``secret`` (so a
+    session left open cannot tie the account to another phone). Other sessions than ``keep`` end."""
+    step = totp.verify(secret, code) if _password_is_right(session, member, password) else None
+    unset = staff.c.totp_secret.is_(None)
+    values = {"totp_secret": cipher.encrypt(secret), "totp_last_step": step}
+    return step is not None and _change_second_step(session, member, unset, values, keep)
 
 
-def disable_second_step(session: Session, member: StaffMember, password: str) -> bool:
-    row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
-    try:
-        _hasher.verify(row.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    session.execute(
-        update(staff).where(staff.c.id == member.id).values(totp_secret=None, totp_last_step=None)
-    )
-    return True
+def disable_second_step(
+    session: Session, member: StaffMember, password: str, code: str, cipher, keep: str
+) -> bool:
+    """Turns the code step off with the member's password and a current, unused code. Other
+    sessions than ``keep`` end."""
+    row = session.execute(select(staff).where(staff.c.id == member.id)).first()
+    step = None
+    if _password_is_right(session, member, password) and row and row.totp_secret is not None:
+        step = totp.verify(cipher.decrypt(row.totp_secret), code, row.totp_last_step)
+    # Conditional, as at login: a code works once, even for two requests racing.
+    unused = staff.c.totp_last_step < (step or 0)
+    values = {"totp_secret": None, "totp_last_step": None}
+    return step is not None and _change_second_step(session, member, unused, values, keep)
+
+
+def _change_second_step(session: Session, member: StaffMember, condition, values, keep) -> bool:
+    changed = session.execute(
+        update(staff).where(staff.c.id == member.id, condition).values(**values)
+    ).rowcount
+    if changed == 1:
+        _end_other_sessions(session, member, keep)
+    return changed == 1
 
 
 def verify_login(
@@ -265,6 +265,23 @@ def member_for_session(session: Session, token: Optional[str]) -> Optional[Staff
 def end_session(session: Session, token: Optional[str]) -> None:
     if token:
         session.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == _hash(token)))
+
+
+def _password_is_right(session: Session, member: StaffMember, password: str) -> bool:
+    row = session.execute(select(staff.c.password_hash).where(staff.c.id == member.id)).first()
+    try:
+        return _hasher.verify(row.password_hash if row else _DUMMY_HASH, password) and bool(row)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _end_other_sessions(session: Session, member: StaffMember, keep_session: str) -> None:
+    session.execute(
+        delete(staff_sessions).where(
+            staff_sessions.c.staff_id == member.id,
+            staff_sessions.c.token_hash != _hash(keep_session),
+        )
+    )
 
 
 def _hash(token: str) -> str:

@@ -4,6 +4,7 @@ import csv
 import io
 import os
 import re
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -77,15 +78,29 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
         return new
 
 
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from another loopback address (127.0.0.2 ...): another client to the web app."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Browser:
     """Keeps cookies like a browser on http://127.0.0.1, which sends Secure cookies to loopback
-    (Python's cookie jar would not), and follows redirects."""
+    (Python's cookie jar would not), and follows redirects. ``source``: the client's address."""
 
-    def __init__(self):
+    def __init__(self, source: str = "127.0.0.1"):
         self.cookies = {}
+        self.http = requests.Session()
+        self.http.mount("http://", FromAddress(source))
 
     def request(self, method, url, data=None):
-        response = requests.request(
+        response = self.http.request(
             method,
             url,
             data=data,
@@ -116,8 +131,8 @@ def login_error(response) -> str:
     return found.group(1) if found else ""
 
 
-def login(console, username, password=PASSWORD, code=""):
-    session = Browser()
+def login(console, username, password=PASSWORD, code="", source="127.0.0.1"):
+    session = Browser(source)
     page = session.get(console["base"] + "/console/")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     response = session.post(
@@ -154,8 +169,39 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_error(console):
 def test_login_is_rate_limited(console):
     for _ in range(5):
         login(console, "bo", "wrong")
-    _, response = login(console, "bo")  # even the right password, while limited
-    assert response.status_code == 429
+    _, response = login(console, "bo")  # even the right password, from the client that failed
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_stranger_failing_cannot_lock_the_owner_out(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "tove", "rvc_innerstan", "staff", PASSWORD)
+    for _ in range(8):
+        login(console, "tove", "guess", source="127.0.0.2")
+    assert login(console, "tove", source="127.0.0.2")[1].status_code == 429
+    _, owner = login(console, "tove", source="127.0.0.3")
+    assert owner.status_code == 200 and "Uppringningar" in owner.text
+
+
+def test_password_checks_never_hold_up_a_cheap_request(console):
+    """Argon2 (~136 ms a check) runs off the event loop: while four logins hash, a cheap request
+    (the stylesheet; a resident's message is as cheap for the loop) is answered first."""
+    finished = []
+
+    def wrong_login(i):
+        _, response = login(console, f"nobody{i}", "wrong")
+        finished.append(("login", response.status_code))
+
+    threads = [threading.Thread(target=wrong_login, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)  # only so the logins are sent first; nothing is measured in time
+    cheap = requests.get(console["base"] + "/console/static/console.css")
+    finished.append(("cheap", cheap.status_code))
+    for thread in threads:
+        thread.join()
+    assert finished[0] == ("cheap", 200), finished
+    assert sorted(finished[1:]) == [("login", 401)] * 4
 
 
 def test_staff_see_only_their_own_centres_bookings_and_cannot_act_on_others(console):
@@ -257,6 +303,25 @@ def test_logout_ends_the_session(console):
     anna, _ = login(console, "anna")
     post(anna, console, "/console/logout")
     assert "Logga in" in anna.get(console["base"] + "/console/").text
+
+
+def test_logout_clears_the_cookie_on_the_path_and_with_the_flags_it_was_set(console):
+    anna, _ = login(console, "anna")
+    cleared = post(anna, console, "/console/logout").history[0].headers["Set-Cookie"]
+    assert "trygg_staff=" in cleared and "Max-Age=0" in cleared
+    assert "Path=/console" in cleared and "HttpOnly" in cleared and "Secure" in cleared
+    assert "SameSite=Strict" in cleared
+
+
+def test_a_non_ascii_csrf_token_is_refused_with_a_page_not_a_500(console):
+    browser = Browser()
+    browser.get(console["base"] + "/console/")  # the login form's CSRF cookie
+    forged = {"csrf": "åäö", "username": "anna", "password": PASSWORD}
+    response = browser.post(console["base"] + "/console/login", data=forged)
+    assert response.status_code == 403 and 'data-testid="console-error"' in response.text
+    anna, _ = login(console, "anna")
+    response = anna.post(console["base"] + "/console/logout", data={"csrf": "ö"})
+    assert response.status_code == 403 and 'data-testid="console-error"' in response.text
 
 
 def test_schedule_and_audit_pages_are_for_leads_only(console):
@@ -437,16 +502,58 @@ def turn_on_second_step(session, console):
     assert secret.replace(" ", "")[:4] in page.text and "otpauth://totp/" in page.text
     step = int(time.time() // totp.STEP_S)
     wrong = post(
-        session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step + 5)
+        session,
+        console,
+        "/console/2fa",
+        secret=secret,
+        password=PASSWORD,
+        code=totp.code_at(secret, step + 5),
     )
     assert wrong.status_code == 400 and 'data-testid="second-step-error"' in wrong.text
     assert (
         post(
-            session, console, "/console/2fa", secret=secret, code=totp.code_at(secret, step)
+            session,
+            console,
+            "/console/2fa",
+            secret=secret,
+            password=PASSWORD,
+            code=totp.code_at(secret, step),
         ).status_code
         == 200
     )
     return secret, step
+
+
+def test_turning_the_code_step_on_needs_the_password_and_ends_other_sessions(console):
+    with session_scope(console["db"]) as s:
+        staff_repo.create_account(s, "maja", "rvc_innerstan", "staff", PASSWORD)
+    here, _ = login(console, "maja")
+    elsewhere, _ = login(console, "maja")
+    page = here.get(console["base"] + "/console/2fa")
+    secret = re.search(r'name="secret" value="([A-Z2-7]{32})"', page.text).group(1)
+    step = int(time.time() // totp.STEP_S)
+    for password in ("", "not it"):  # a session left open is not enough
+        refused = post(
+            here,
+            console,
+            "/console/2fa",
+            secret=secret,
+            password=password,
+            code=totp.code_at(secret, step),
+        )
+        assert refused.status_code == 400
+    assert 'data-testid="second-step-on"' not in here.get(console["base"] + "/console/2fa").text
+    turned_on = post(
+        here,
+        console,
+        "/console/2fa",
+        secret=secret,
+        password=PASSWORD,
+        code=totp.code_at(secret, step),
+    )
+    assert turned_on.status_code == 200 and "Uppringningar" in turned_on.text
+    assert "Uppringningar" in here.get(console["base"] + "/console/").text  # this one stays
+    assert "Logga in" in elsewhere.get(console["base"] + "/console/").text  # the other ended
 
 
 def test_with_the_code_step_on_a_login_needs_a_fresh_code(console):
@@ -489,14 +596,40 @@ def test_a_lost_phone_is_handled_by_a_new_one_time_password(console):
     assert response.status_code == 200 and 'data-testid="must-change"' in response.text
 
 
-def test_turning_the_code_step_off_needs_the_password(console):
+def session_elsewhere(console, username):
+    """Another open console session of the member (a login with a code the test cannot spare)."""
+    with session_scope(console["db"]) as s:
+        row = s.execute(
+            select(staff_repo.staff).where(staff_repo.staff.c.username == username)
+        ).first()
+        member = staff_repo.StaffMember(row.id, row.username, row.centre, row.role)
+        token = staff_repo.start_session(s, member)
+    browser = Browser()
+    browser.cookies["trygg_staff"] = token
+    assert "Uppringningar" in browser.get(console["base"] + "/console/").text
+    return browser
+
+
+def test_turning_the_code_step_off_needs_the_password_and_a_fresh_code(console):
     with session_scope(console["db"]) as s:
         staff_repo.create_account(s, "siv", "rvc_innerstan", "staff", PASSWORD)
     siv, _ = login(console, "siv")
-    turn_on_second_step(siv, console)
-    assert post(siv, console, "/console/2fa/off", password="not it").status_code == 400
-    assert post(siv, console, "/console/2fa/off", password=PASSWORD).status_code == 200
-    assert login(console, "siv")[1].status_code == 200
+    secret, used = turn_on_second_step(siv, console)
+    elsewhere = session_elsewhere(console, "siv")  # as if logged in on another machine
+    fresh = totp.code_at(secret, used + 1)
+    off = "/console/2fa/off"
+    assert post(siv, console, off, password="not it", code=fresh).status_code == 400
+    assert post(siv, console, off, password=PASSWORD).status_code == 400  # no code
+    used_at_setup = totp.code_at(secret, used)
+    assert post(siv, console, off, password=PASSWORD, code=used_at_setup).status_code == 400
+    assert 'data-testid="second-step-on"' in siv.get(console["base"] + "/console/2fa").text
+    assert post(siv, console, off, password=PASSWORD, code=fresh).status_code == 200
+    assert "Logga in" in elsewhere.get(console["base"] + "/console/").text  # other session ended
+    assert "Uppringningar" in siv.get(console["base"] + "/console/").text  # this one stays
+    assert login(console, "siv")[1].status_code == 200  # no code asked any more
+    with session_scope(console["db"]) as s:
+        events = [e.event for e in s.execute(select(audit_log)).all() if e.actor == "siv"]
+    assert events.count("second_step_off") == 1
 
 
 def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_path):
@@ -507,7 +640,7 @@ def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_pa
     web = Stack(
         ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
         log_dir=tmp_path,
-        extra_env={"TRYGG_STATE_DIR": str(tmp_path), "TRYGG_CONSOLE_REQUIRE_2FA": "1"},
+        extra_env={"TRYGG_STATE_DIR": str(tmp_path)},  # compulsory by default
     )
     web.start(["web"])
     try:
@@ -524,9 +657,22 @@ def test_when_the_code_step_is_required_nothing_else_opens_until_it_is_on(tmp_pa
         )
         assert ulf.get(strict["base"] + "/console/answers").url.endswith("/console/2fa")
         assert post(ulf, strict, "/console/bookings/x/claim").status_code == 403
-        turn_on_second_step(ulf, strict)
+        secret, used = turn_on_second_step(ulf, strict)
         assert "Uppringningar" in ulf.get(strict["base"] + "/console/").text
         assert 'data-testid="second-step-off"' not in ulf.get(strict["base"] + "/console/2fa").text
+        # The server refuses too, with the password and a fresh code, and audits the attempt.
+        refused = post(
+            ulf,
+            strict,
+            "/console/2fa/off",
+            password=PASSWORD,
+            code=totp.code_at(secret, used + 1),
+        )
+        assert refused.status_code == 403 and 'data-testid="console-error"' in refused.text
+        with session_scope(strict["db"]) as s:
+            events = [e.event for e in s.execute(select(audit_log)).all()]
+        assert "second_step_off_refused" in events and "second_step_off" not in events
+        assert login(strict, "ulf")[1].status_code == 401  # still on: a code is needed
     finally:
         web.stop()
 

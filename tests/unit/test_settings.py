@@ -4,6 +4,8 @@ generated from it, and both endpoint files follow the same variables."""
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.settings import RASA_ENDPOINT_VARIABLES, Settings, current, markdown_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,20 +42,50 @@ def test_every_variable_is_parsed_to_its_type():
             "TRYGG_PORT": "8123",
             "TRYGG_RATE_PER_SECOND": "0.5",
             "TRYGG_COOKIE_SECURE": "0",
-            "TRYGG_CONSOLE_REQUIRE_2FA": "1",
+            "TRYGG_CONSOLE_REQUIRE_2FA": "0",
             "TRYGG_RASA_URLS": "http://a:1/, http://b:2",
             "TRYGG_STATE_DIR": "/srv/trygg",
             "TRYGG_PHONE_RETENTION_DAYS": "3",
         }
     )
     assert settings.port == 8123 and settings.rate_per_second == 0.5
-    assert settings.cookie_secure is False and settings.console_require_second_step is True
+    assert settings.cookie_secure is False and settings.console_require_second_step is False
     assert settings.rasa_urls == ("http://a:1", "http://b:2")
     # Defaults that follow the state directory.
     assert settings.database_url == "sqlite:////srv/trygg/trygg.db"
     assert settings.secrets_file == Path("/srv/trygg/secrets.json")
     assert settings.rasa_drain_file == Path("/srv/trygg/rasa-draining")
     assert settings.phone_retention_days == 3.0
+
+
+def test_the_code_step_is_compulsory_by_default():
+    assert Settings.from_env({}).console_require_second_step is True
+
+
+@pytest.mark.parametrize("chosen, started_with", [("", "0"), ("1", "1"), ("0", "0")])
+def test_make_run_relaxes_the_code_step_for_its_demo_unless_it_was_set(
+    monkeypatch, chosen, started_with
+):
+    import stack
+
+    monkeypatch.setenv("TRYGG_CONSOLE_REQUIRE_2FA", chosen)
+    monkeypatch.setattr(stack.sys, "argv", ["stack.py"])
+    made = []
+
+    class Recorded(stack.Stack):
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            made.append(self)
+
+    def claim_run_lock(state, url):  # stops `main` before it starts anything
+        raise SystemExit(0)
+
+    monkeypatch.setattr(stack, "Stack", Recorded)
+    monkeypatch.setattr(stack, "claim_run_lock", claim_run_lock)
+    with pytest.raises(SystemExit):
+        stack.main()
+    assert made[0].env()["TRYGG_CONSOLE_REQUIRE_2FA"] == started_with
+    assert made[0].settings().console_require_second_step is (started_with == "1")
 
 
 def test_empty_variables_keep_the_default():
