@@ -76,7 +76,7 @@ async def _probe_parts(app: Sanic) -> Dict[str, Tuple[bool, str]]:
             "post",
             f"http://{settings.host}:{settings.port}/nlg",
             nlg_probe,
-            {NLG_TOKEN_HEADER: request.app.ctx.nlg_token},
+            {NLG_TOKEN_HEADER: app.ctx.nlg_token},
         ),
     )
     return {"rasa": _all_workers(rasa), "actions": actions, "nlg": nlg}
