@@ -1,5 +1,8 @@
 """Configuration, read from the environment once and passed around.
 
+Long because it lists every setting with its variable and meaning, one per field: that list is
+the point of the module (README's table is generated from it).
+
 This is the only module that reads ``TRYGG_*`` variables. Each setting is one field below with
 its variable, default and meaning; README.md's configuration table is generated from them
 (``python -m bot.settings``) and a test keeps the two equal.
