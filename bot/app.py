@@ -15,9 +15,9 @@ from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter
 from bot.routes import chat, demo, health, nlg
-from bot.secrets import load_secrets
+from bot.secrets import CurrentPhoneKeys, check_private_state, load_secrets
 from bot.settings import Settings
-from bot.storage.crypto import PhoneCipher, StaffSecretCipher
+from bot.storage.crypto import StaffSecretCipher
 
 logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
@@ -30,6 +30,9 @@ def client_address(request: Request) -> str:
 
 
 def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
+    # Before anything is read or written: refuse a state other users can read (the message
+    # says the chmod to run).
+    check_private_state(settings)
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -51,8 +54,10 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     @app.before_server_start
     async def open_clients(app: Sanic, _loop) -> None:
         app.ctx.http = aiohttp.ClientSession()
-        secrets_ = load_secrets()
-        app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
+        secrets_ = load_secrets(settings.secrets_file)
+        # Read again when the file changes: a rotation's new key is used, and the keys it
+        # retired are forgotten, without a restart.
+        app.ctx.cipher = CurrentPhoneKeys(settings.secrets_file)
         app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher, settings.database_url)
         # Build the language detectors now (≈2 s), not in the first resident's answer.

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import and_, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from bot.phone import looks_like_phone_number
 from bot.storage import statistics
-from bot.storage.crypto import reference_hash
+from bot.storage.crypto import (
+    PhoneCipher,
+    UndecryptableNumber,
+    booking_aad,
+    reference_hash,
+    token_aad,
+)
 from bot.storage.models import bookings, phone_tokens, slot_usage
 
 TOKEN_LIFETIME = timedelta(minutes=30)
@@ -26,6 +32,14 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 class SlotTaken(Exception):
     """The slot filled up between offering it and confirming it."""
+
+
+class UnreadableNumbers(Exception):
+    """Stored numbers that no configured key decrypts (the count is the argument)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
 
 
 class TokenUnknown(Exception):
@@ -49,15 +63,18 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def store_phone_token(session: Session, phone_cipher: bytes, now: Optional[datetime] = None) -> str:
-    """Keep an encrypted number under a fresh random token; returns the token."""
+def store_phone_token(
+    session: Session, cipher: PhoneCipher, phone: str, now: Optional[datetime] = None
+) -> str:
+    """Keep the number, encrypted and bound to its row, under a fresh random token; returns the token."""
     token = "".join(
         secrets.choice(REFERENCE_ALPHABET + "abcdefghijkmnpqrstuvwxyz") for _ in range(22)
     )
+    token_hash = _token_hash(token)
     session.execute(
         insert(phone_tokens).values(
-            token_hash=_token_hash(token),
-            phone_cipher=phone_cipher,
+            token_hash=token_hash,
+            phone_cipher=cipher.encrypt(phone, aad=token_aad(token_hash)),
             expires_at=(now or now_utc()) + TOKEN_LIFETIME,
         )
     )
@@ -88,12 +105,15 @@ def book_callback(
     token: str,
     capacity: int,
     pepper: str,
+    cipher: PhoneCipher,
     now: Optional[datetime] = None,
 ) -> str:
-    """Book a seat in the slot and move the encrypted number onto the booking; returns the reference code.
+    """Book a seat in the slot and move the number onto the booking; returns the reference code.
 
-    Raises SlotTaken when the slot is full (nothing is written) and TokenUnknown when the
-    token is gone — which is also what a second, duplicate confirmation meets, so a double
+    The number is decrypted as the token's and encrypted again as the booking's (the
+    associated data names the row, bot/storage/crypto.py). Raises SlotTaken when the slot is
+    full (nothing is written) and TokenUnknown when the token is gone or its number cannot be
+    decrypted — the first is also what a second, duplicate confirmation meets, so a double
     submit books once.
     """
     now = now or now_utc()
@@ -106,6 +126,10 @@ def book_callback(
     # The DELETE's row count, not the SELECT, decides who wins two simultaneous confirmations.
     if consumed is None or session.execute(delete(phone_tokens).where(token_row)).rowcount != 1:
         raise TokenUnknown()
+    try:
+        phone = cipher.decrypt(consumed.phone_cipher, aad=token_aad(_token_hash(token)))
+    except UndecryptableNumber:
+        raise TokenUnknown() from None
     _ensure_slot_row(session, request.centre, request.slot_start, capacity)
     seat = session.execute(
         update(slot_usage)
@@ -120,9 +144,10 @@ def book_callback(
         session.rollback()  # the token comes back too: the resident can pick another slot
         raise SlotTaken()
     code = _new_reference_code()
+    booking_id = secrets.token_hex(16)
     session.execute(
         insert(bookings).values(
-            id=secrets.token_hex(16),
+            id=booking_id,
             centre=request.centre,
             slot_start=request.slot_start,
             language=request.language,
@@ -134,7 +159,7 @@ def book_callback(
             safe_times=request.safe_times,
             status="booked",
             reference_hash=reference_hash(pepper, code),
-            phone_cipher=consumed.phone_cipher,
+            phone_cipher=cipher.encrypt(phone, aad=booking_aad(booking_id)),
             attempts=0,
             created_at=now,
             updated_at=now,
@@ -222,6 +247,53 @@ def apply_retention(
         .values(phone_cipher=None, phone_erased_at=now, updated_at=now, status=_expired_status())
     )
     return result.rowcount
+
+
+def reencrypt_numbers(
+    session: Session, reading: PhoneCipher, writing: PhoneCipher, erase_unreadable: bool = False
+) -> Tuple[int, int]:
+    """Every stored number (phone tokens and bookings) decrypted with ``reading``'s keys and
+    encrypted again with ``writing``'s current key, bound to the same row: the key rotation
+    (bot/secrets.py), in the caller's transaction. Returns (re-encrypted, erased).
+
+    A number no configured key can decrypt (its key was lost, or its ciphertext was copied
+    from another row) raises UnreadableNumbers, so the caller's transaction changes nothing
+    (a wrong secrets file must not erase every number); with ``erase_unreadable`` it is
+    erased instead: nobody could read it again.
+    """
+    done = unreadable = 0
+    for row in session.execute(
+        select(phone_tokens.c.token_hash, phone_tokens.c.phone_cipher).with_for_update()
+    ).all():
+        aad = token_aad(row.token_hash)
+        where = phone_tokens.c.token_hash == row.token_hash
+        try:
+            phone = reading.decrypt(row.phone_cipher, aad=aad)
+        except UndecryptableNumber:
+            session.execute(delete(phone_tokens).where(where))
+            unreadable += 1
+            continue
+        new = writing.encrypt(phone, aad=aad)
+        session.execute(update(phone_tokens).where(where).values(phone_cipher=new))
+        done += 1
+    for row in session.execute(
+        select(bookings.c.id, bookings.c.phone_cipher)
+        .where(bookings.c.phone_cipher.isnot(None))
+        .with_for_update()
+    ).all():
+        aad = booking_aad(row.id)
+        try:
+            phone = reading.decrypt(row.phone_cipher, aad=aad)
+        except UndecryptableNumber:
+            erase_phone(session, row.id)
+            unreadable += 1
+            continue
+        new = writing.encrypt(phone, aad=aad)
+        session.execute(update(bookings).where(bookings.c.id == row.id).values(phone_cipher=new))
+        done += 1
+    if unreadable and not erase_unreadable:
+        raise UnreadableNumbers(unreadable)
+    return done, unreadable
 
 
 def _expired_status():

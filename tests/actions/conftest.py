@@ -164,7 +164,7 @@ def new_phone_token(database) -> Callable[..., str]:
     def store(phone: str = PHONE, now: Optional[datetime] = None) -> str:
         cipher = PhoneCipher(load_secrets()["phone_keys"])
         with session_scope(database) as session:
-            return repo.store_phone_token(session, cipher.encrypt(phone), now=now)
+            return repo.store_phone_token(session, cipher, phone, now=now)
 
     return store
 
