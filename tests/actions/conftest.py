@@ -143,9 +143,12 @@ def database(tmp_path, monkeypatch, schedule) -> Iterator[str]:
     monkeypatch.setenv("TRYGG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("TRYGG_SECRETS_FILE", str(tmp_path / "state" / "secrets.json"))
     current.cache_clear()
-    booking.pepper.cache_clear()  # the pepper of this test's secrets file, not an earlier one's
+    # The pepper and keys of this test's secrets file, not an earlier one's.
+    booking.pepper.cache_clear()
+    booking.phone_keys.cache_clear()
     yield url
     booking.pepper.cache_clear()
+    booking.phone_keys.cache_clear()
 
 
 @pytest.fixture
