@@ -108,7 +108,7 @@ def rotate_phone_key(
     keeps the old keys) when some stored number decrypts with none of the configured keys,
     unless ``erase_unreadable``.
     """
-    from bot.storage import bookings, migrate
+    from bot.storage import migrate, rekeying
     from bot.storage.db import session_scope
 
     path = path or secrets_file()
@@ -124,7 +124,7 @@ def rotate_phone_key(
     _replace(path, {**data, "phone_keys": keys})
     time.sleep(settle_s)
     with session_scope(database_url) as session:
-        counts = bookings.reencrypt_numbers(
+        counts = rekeying.reencrypt_numbers(
             session, PhoneCipher(keys), PhoneCipher([new_key]), erase_unreadable
         )
     _replace(path, {**data, "phone_keys": [new_key]})
@@ -219,7 +219,7 @@ def _new_key() -> str:
 
 
 def main(argv: List[str]) -> None:
-    from bot.storage.bookings import UnreadableNumbers
+    from bot.storage.rekeying import UnreadableNumbers
 
     if argv not in (["rotate"], ["rotate", "--erase-unreadable"]):
         raise SystemExit(

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
 from sqlalchemy import and_, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,14 +32,6 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 class SlotTaken(Exception):
     """The slot filled up between offering it and confirming it."""
-
-
-class UnreadableNumbers(Exception):
-    """Stored numbers that no configured key decrypts (the count is the argument)."""
-
-    def __init__(self, count: int) -> None:
-        super().__init__(count)
-        self.count = count
 
 
 class TokenUnknown(Exception):
@@ -66,7 +58,7 @@ def now_utc() -> datetime:
 def store_phone_token(
     session: Session, cipher: PhoneCipher, phone: str, now: Optional[datetime] = None
 ) -> str:
-    """Keep the number, encrypted and bound to its row, under a fresh random token; returns the token."""
+    """Keep the number, encrypted and bound to its row, under a fresh random token (returned)."""
     token = "".join(
         secrets.choice(REFERENCE_ALPHABET + "abcdefghijkmnpqrstuvwxyz") for _ in range(22)
     )
@@ -247,53 +239,6 @@ def apply_retention(
         .values(phone_cipher=None, phone_erased_at=now, updated_at=now, status=_expired_status())
     )
     return result.rowcount
-
-
-def reencrypt_numbers(
-    session: Session, reading: PhoneCipher, writing: PhoneCipher, erase_unreadable: bool = False
-) -> Tuple[int, int]:
-    """Every stored number (phone tokens and bookings) decrypted with ``reading``'s keys and
-    encrypted again with ``writing``'s current key, bound to the same row: the key rotation
-    (bot/secrets.py), in the caller's transaction. Returns (re-encrypted, erased).
-
-    A number no configured key can decrypt (its key was lost, or its ciphertext was copied
-    from another row) raises UnreadableNumbers, so the caller's transaction changes nothing
-    (a wrong secrets file must not erase every number); with ``erase_unreadable`` it is
-    erased instead: nobody could read it again.
-    """
-    done = unreadable = 0
-    for row in session.execute(
-        select(phone_tokens.c.token_hash, phone_tokens.c.phone_cipher).with_for_update()
-    ).all():
-        aad = token_aad(row.token_hash)
-        where = phone_tokens.c.token_hash == row.token_hash
-        try:
-            phone = reading.decrypt(row.phone_cipher, aad=aad)
-        except UndecryptableNumber:
-            session.execute(delete(phone_tokens).where(where))
-            unreadable += 1
-            continue
-        new = writing.encrypt(phone, aad=aad)
-        session.execute(update(phone_tokens).where(where).values(phone_cipher=new))
-        done += 1
-    for row in session.execute(
-        select(bookings.c.id, bookings.c.phone_cipher)
-        .where(bookings.c.phone_cipher.isnot(None))
-        .with_for_update()
-    ).all():
-        aad = booking_aad(row.id)
-        try:
-            phone = reading.decrypt(row.phone_cipher, aad=aad)
-        except UndecryptableNumber:
-            erase_phone(session, row.id)
-            unreadable += 1
-            continue
-        new = writing.encrypt(phone, aad=aad)
-        session.execute(update(bookings).where(bookings.c.id == row.id).values(phone_cipher=new))
-        done += 1
-    if unreadable and not erase_unreadable:
-        raise UnreadableNumbers(unreadable)
-    return done, unreadable
 
 
 def _expired_status():

@@ -1,4 +1,4 @@
-"""Numbers are bound to their rows, and a key rotation re-encrypts them all and retires the old keys.
+"""Numbers are bound to their rows; a key rotation re-encrypts them all and retires the old keys.
 
 Runs on SQLite and, under scripts/test.sh, PostgreSQL too.
 """
@@ -23,6 +23,7 @@ from bot.storage.crypto import (
 )
 from bot.storage.migrate import alembic_config, upgrade
 from bot.storage.models import bookings, phone_tokens
+from bot.storage.rekeying import UnreadableNumbers
 from bot.storage.staff import StaffMember
 from tests.databases import database_params, fresh_database_url
 
@@ -156,7 +157,7 @@ def test_rotation_with_the_wrong_secrets_file_changes_no_number(db, secrets_file
     before = stored_ciphers(db)
     wrong = tmp_path / "elsewhere" / "secrets.json"
     load_secrets(wrong)
-    with pytest.raises(repo.UnreadableNumbers):
+    with pytest.raises(UnreadableNumbers):
         rotate_phone_key(wrong, db, settle_s=0)
     assert stored_ciphers(db) == before
     assert len(json.loads(wrong.read_text())["phone_keys"]) == 2  # nothing retired either
