@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.phone import looks_like_phone_number
 from bot.storage import statistics
 from bot.storage.crypto import (
-    PhoneCipher,
+    NumberCipher,
     UndecryptableNumber,
     booking_aad,
     reference_hash,
@@ -56,7 +56,7 @@ def now_utc() -> datetime:
 
 
 def store_phone_token(
-    session: Session, cipher: PhoneCipher, phone: str, now: Optional[datetime] = None
+    session: Session, cipher: NumberCipher, phone: str, now: Optional[datetime] = None
 ) -> str:
     """Keep the number, encrypted and bound to its row, under a fresh random token (returned)."""
     token = "".join(
@@ -97,7 +97,7 @@ def book_callback(
     token: str,
     capacity: int,
     pepper: str,
-    cipher: PhoneCipher,
+    cipher: NumberCipher,
     now: Optional[datetime] = None,
 ) -> str:
     """Book a seat in the slot and move the number onto the booking; returns the reference code.

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
-from typing import Dict, List
+from typing import Dict, List, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,6 +34,15 @@ def token_aad(token_hash: str) -> bytes:
 def booking_aad(booking_id: str) -> bytes:
     """Associated data of a number moved onto a booking (its row: the booking's id)."""
     return b"booking:" + booking_id.encode()
+
+
+class NumberCipher(Protocol):
+    """What storage needs to encrypt a number for a row: a PhoneCipher, or the secrets file's
+    current keys (bot/secrets.py ``CurrentPhoneKeys``)."""
+
+    def encrypt(self, phone: str, *, aad: bytes) -> bytes: ...
+
+    def decrypt(self, blob: bytes, *, aad: bytes) -> str: ...
 
 
 class PhoneCipher:
