@@ -209,3 +209,18 @@ def test_numbers_stored_before_binding_are_bound_by_the_migration(db, secrets_fi
     assert legacy.decrypt(stored["b" * 32], aad=booking_aad("b" * 32)) == PHONES[1]
     with pytest.raises(UndecryptableNumber):
         legacy.decrypt(stored["b" * 32], aad=LEGACY_AAD)
+
+
+def test_the_web_app_stores_numbers_with_the_key_of_the_moment(db, secrets_file):
+    from bot.routes.chat import phone_store
+    from bot.storage.db import session_scope
+
+    store = phone_store(CurrentPhoneKeys(secrets_file), db)  # as app.ctx.store_phone
+    store(PHONES[0])
+    rotate_phone_key(secrets_file, db, settle_s=0)
+    later = repo._token_hash(store(PHONES[1]))  # same running web app, no restart
+    new_only = PhoneCipher(load_secrets(secrets_file)["phone_keys"])
+    with session_scope(db) as s:
+        rows = {r.token_hash: r.phone_cipher for r in s.execute(select(phone_tokens))}
+    assert {new_only.decrypt(blob, aad=token_aad(h)) for h, blob in rows.items()} == set(PHONES)
+    assert new_only.decrypt(rows[later], aad=token_aad(later)) == PHONES[1]
