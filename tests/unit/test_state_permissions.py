@@ -116,3 +116,13 @@ def test_the_processes_refuse_to_start_on_an_open_state_dir(tmp_path, entry_poin
     )
     assert result.returncode != 0
     assert f"chmod 700 {state}" in result.stderr
+
+
+def test_make_run_creates_its_state_dir_private(tmp_path, usual_umask):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from stack import claim_run_lock
+
+    lock = claim_run_lock(tmp_path / "state", "http://127.0.0.1:8123")
+    assert lock is not None
+    lock.close()
+    assert mode(tmp_path / "state") == 0o700
