@@ -40,7 +40,7 @@ screenshots: venv i18n-compile train ## Run the browser tests and refresh docs/s
 	@mkdir -p docs/screenshots && cp build/screenshots/*.png docs/screenshots/
 	@echo "docs/screenshots/ refreshed; review and commit the pictures you mean to change"
 
-rotate-key: venv ## Add a new phone encryption key to the secrets file (old keys still decrypt until their numbers are erased)
+rotate-key: venv ## New phone encryption key: every stored number re-encrypted with it, the old keys removed (docs/deploy.md)
 	@$(PY) -m bot.secrets rotate
 
 i18n-extract: venv ## Re-extract locales/messages.pot from domain.yml and the code

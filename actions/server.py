@@ -11,14 +11,16 @@ import logging
 
 from rasa_sdk.endpoint import create_app
 
-from bot import followup, private_logging
+from bot import followup, private_logging, secrets
 from bot.language import detect_language
 from bot.settings import current
 
 
 def main() -> None:
     private_logging.install()
+    secrets.keep_files_private()
     settings = current()
+    secrets.check_private_state(settings)  # says the chmod to run if other users can read it
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -2,13 +2,14 @@
 
 import logging
 
-from bot import private_logging
+from bot import private_logging, secrets
 from bot.app import create_app
 from bot.settings import current
 
 
 def main() -> None:
     private_logging.install()
+    secrets.keep_files_private()
     settings = current()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

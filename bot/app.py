@@ -17,9 +17,9 @@ from bot.language import detect_language
 from bot.rasa.workers import WorkerRouter, drain_file_reader
 from bot.rate_limit import RateLimiter, client_address
 from bot.routes import chat, demo, health, nlg
-from bot.secrets import load_secrets
+from bot.secrets import CurrentPhoneKeys, check_private_state, load_secrets
 from bot.settings import Settings
-from bot.storage.crypto import PhoneCipher, StaffSecretCipher
+from bot.storage.crypto import StaffSecretCipher
 
 logger = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({"/api/chat", "/console/login"})
@@ -44,6 +44,9 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
         # It goes into the CSP and the chat's script: only a bare origin, nothing that could
         # add a directive or a second source.
         raise ValueError("TRYGG_SITE_ORIGIN must be an origin, e.g. https://start.stockholm")
+    # Before anything is read or written: refuse a state other users can read (the message
+    # says the chmod to run).
+    check_private_state(settings)
     app = Sanic(name)
     # The largest legitimate body (Rasa's NLG requests); each route's own limit: route_body_limit.
     app.config.REQUEST_MAX_SIZE = settings.max_internal_body_bytes
@@ -69,8 +72,10 @@ def create_app(settings: Settings, name: str = "trygg_chatt") -> Sanic:
     @app.before_server_start
     async def open_clients(app: Sanic, _loop) -> None:
         app.ctx.http = aiohttp.ClientSession()
-        secrets_ = load_secrets()
-        app.ctx.cipher = PhoneCipher(secrets_["phone_keys"])
+        secrets_ = load_secrets(settings.secrets_file)
+        # Read again when the file changes: a rotation's new key is used, and the keys it
+        # retired are forgotten, without a restart.
+        app.ctx.cipher = CurrentPhoneKeys(settings.secrets_file)
         app.ctx.staff_cipher = StaffSecretCipher(secrets_["reference_pepper"])
         app.ctx.nlg_token = secrets_["nlg_token"]
         app.ctx.store_phone = chat.phone_store(app.ctx.cipher, settings.database_url)

@@ -36,7 +36,7 @@ def run(url: str) -> dict:
     tokens = []
     with session_scope(url) as s:
         for _ in range(ATTEMPTS):
-            tokens.append(repo.store_phone_token(s, CIPHER.encrypt("+46701234567")))
+            tokens.append(repo.store_phone_token(s, CIPHER, "+46701234567"))
     durations, outcomes, lock = [], {"booked": 0, "taken": 0}, threading.Lock()
 
     def worker(index: int) -> None:
@@ -55,7 +55,9 @@ def run(url: str) -> dict:
             began = time.perf_counter()
             try:
                 with session_scope(url) as s:
-                    repo.book_callback(s, request, tokens[n], capacity=CAPACITY, pepper=PEPPER)
+                    repo.book_callback(
+                        s, request, tokens[n], capacity=CAPACITY, pepper=PEPPER, cipher=CIPHER
+                    )
                 outcome = "booked"
             except repo.SlotTaken:
                 outcome = "taken"

@@ -279,7 +279,7 @@ def claim_run_lock(state: Path, url: str) -> Optional[IO[str]]:
     the stack that runs. flock is released by the kernel when its holder dies, so a killed run
     never leaves a stale lock behind.
     """
-    state.mkdir(parents=True, exist_ok=True)
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle = open(state / RUN_LOCK, "a+", encoding="utf-8")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -317,6 +317,9 @@ def say_already_running(state: Path) -> bool:
 
 def main() -> None:
     parent = os.getppid()  # `make`
+    # The state dir, its lock and everything the processes started below create (they inherit
+    # the umask) are the owner's alone.
+    os.umask(0o077)
     stack = Stack()
     # Only the local demo: the code step stays compulsory everywhere else (bot/settings.py).
     from bot.settings import demo_environment

@@ -138,6 +138,6 @@ def phone_store(cipher, database_url: str):
 
     def store(e164: str) -> str:
         with session_scope(database_url) as session:
-            return repo.store_phone_token(session, cipher.encrypt(e164))
+            return repo.store_phone_token(session, cipher, e164)
 
     return store

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from bot.phone import looks_like_phone_number
 from bot.storage import statistics
-from bot.storage.crypto import reference_hash
+from bot.storage.crypto import (
+    NumberCipher,
+    UndecryptableNumber,
+    booking_aad,
+    reference_hash,
+    token_aad,
+)
 from bot.storage.models import bookings, phone_tokens, slot_usage
 
 TOKEN_LIFETIME = timedelta(minutes=30)
@@ -61,15 +67,18 @@ def day_of(moment: datetime) -> date:
     return as_utc(moment).astimezone(statistics.ZONE).date()
 
 
-def store_phone_token(session: Session, phone_cipher: bytes, now: Optional[datetime] = None) -> str:
-    """Keep an encrypted number under a fresh random token; returns the token."""
+def store_phone_token(
+    session: Session, cipher: NumberCipher, phone: str, now: Optional[datetime] = None
+) -> str:
+    """Keep the number, encrypted and bound to its row, under a fresh random token (returned)."""
     token = "".join(
         secrets.choice(REFERENCE_ALPHABET + "abcdefghijkmnpqrstuvwxyz") for _ in range(22)
     )
+    token_hash = _token_hash(token)
     session.execute(
         insert(phone_tokens).values(
-            token_hash=_token_hash(token),
-            phone_cipher=phone_cipher,
+            token_hash=token_hash,
+            phone_cipher=cipher.encrypt(phone, aad=token_aad(token_hash)),
             expires_at=(now or now_utc()) + TOKEN_LIFETIME,
         )
     )
@@ -100,12 +109,15 @@ def book_callback(
     token: str,
     capacity: int,
     pepper: str,
+    cipher: NumberCipher,
     now: Optional[datetime] = None,
 ) -> str:
-    """Book a seat in the slot and move the encrypted number onto the booking; returns the reference code.
+    """Book a seat in the slot and move the number onto the booking; returns the reference code.
 
-    Raises SlotTaken when the slot is full (nothing is written) and TokenUnknown when the
-    token is gone — which is also what a second, duplicate confirmation meets, so a double
+    The number is decrypted as the token's and encrypted again as the booking's (the
+    associated data names the row, bot/storage/crypto.py). Raises SlotTaken when the slot is
+    full (nothing is written) and TokenUnknown when the token is gone or its number cannot be
+    decrypted — the first is also what a second, duplicate confirmation meets, so a double
     submit books once.
     """
     now = now or now_utc()
@@ -118,6 +130,10 @@ def book_callback(
     # The DELETE's row count, not the SELECT, decides who wins two simultaneous confirmations.
     if consumed is None or session.execute(delete(phone_tokens).where(token_row)).rowcount != 1:
         raise TokenUnknown()
+    try:
+        phone = cipher.decrypt(consumed.phone_cipher, aad=token_aad(_token_hash(token)))
+    except UndecryptableNumber:
+        raise TokenUnknown() from None
     _ensure_slot_row(session, request.centre, request.slot_start, capacity)
     seat = session.execute(
         update(slot_usage)
@@ -132,9 +148,10 @@ def book_callback(
         session.rollback()  # the token comes back too: the resident can pick another slot
         raise SlotTaken()
     code = _new_reference_code()
+    booking_id = secrets.token_hex(16)
     session.execute(
         insert(bookings).values(
-            id=secrets.token_hex(16),
+            id=booking_id,
             centre=request.centre,
             slot_start=request.slot_start,
             language=request.language,
@@ -146,7 +163,7 @@ def book_callback(
             safe_times=request.safe_times,
             status="booked",
             reference_hash=reference_hash(pepper, code),
-            phone_cipher=consumed.phone_cipher,
+            phone_cipher=cipher.encrypt(phone, aad=booking_aad(booking_id)),
             attempts=0,
             created_on=day_of(now),
             updated_on=day_of(now),

@@ -5,6 +5,7 @@ centre: isolation between centres is enforced here, not in templates. The reside
 the bookings table (book, cancel, erase) is bot/storage/bookings.py.
 """
 
+import logging
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple
@@ -14,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.storage import audit, statistics
 from bot.storage.bookings import day_of, erase_phone, now_utc
+from bot.storage.crypto import UndecryptableNumber, booking_aad
 from bot.storage.models import bookings
 from bot.vocabulary import CLOSING_OUTCOMES, OUTCOMES
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # staff.py imports this module (an account stopped releases its claims)
     from bot.storage.staff import StaffMember
@@ -133,8 +137,16 @@ def reveal_for_call(
         raise ClaimedByOther(row.claimed_by or "")
     if row.phone_cipher is None:
         return row, None
+    try:
+        number = cipher.decrypt(row.phone_cipher, aad=booking_aad(booking_id))
+    except UndecryptableNumber:
+        # Its key was retired or the ciphertext came from another row: no other booking's
+        # number is shown in its place. Not erased here: a wrongly mounted secrets file must
+        # not cost every number that staff open.
+        logger.warning("a booking's number could not be decrypted with the configured keys")
+        return row, None
     audit.record(session, member, "reveal", booking_id)
-    return row, cipher.decrypt(row.phone_cipher)
+    return row, number
 
 
 def record_outcome(

@@ -2,7 +2,8 @@
 
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
+from pathlib import Path
+from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -30,6 +31,13 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def sqlite_file(url: str) -> Optional[Path]:
+    """The database file of a ``sqlite:///`` URL (None for other databases and in-memory)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return None
+    return Path(url[len("sqlite:///") :].split("?", 1)[0])
 
 
 def _sqlite_pragmas(connection, _record) -> None:

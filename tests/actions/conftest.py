@@ -143,9 +143,12 @@ def database(tmp_path, monkeypatch, schedule) -> Iterator[str]:
     monkeypatch.setenv("TRYGG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("TRYGG_SECRETS_FILE", str(tmp_path / "state" / "secrets.json"))
     current.cache_clear()
-    booking.pepper.cache_clear()  # the pepper of this test's secrets file, not an earlier one's
+    # The pepper and keys of this test's secrets file, not an earlier one's.
+    booking.pepper.cache_clear()
+    booking.phone_keys.cache_clear()
     yield url
     booking.pepper.cache_clear()
+    booking.phone_keys.cache_clear()
 
 
 @pytest.fixture
@@ -164,7 +167,7 @@ def new_phone_token(database) -> Callable[..., str]:
     def store(phone: str = PHONE, now: Optional[datetime] = None) -> str:
         cipher = PhoneCipher(load_secrets()["phone_keys"])
         with session_scope(database) as session:
-            return repo.store_phone_token(session, cipher.encrypt(phone), now=now)
+            return repo.store_phone_token(session, cipher, phone, now=now)
 
     return store
 

@@ -19,6 +19,7 @@ from actions.booking import (
     ValidateBookingForm,
     ValidateCancelForm,
     pepper,
+    phone_keys,
 )
 from actions.callback_slots import slot_choice
 from actions.tracker_reading import choose_payload
@@ -27,7 +28,7 @@ from bot.places import centres
 from bot.secrets import load_secrets
 from bot.settings import current
 from bot.storage import bookings as repo
-from bot.storage.crypto import PhoneCipher, reference_hash
+from bot.storage.crypto import PhoneCipher, booking_aad, reference_hash
 from bot.storage.db import session_scope
 from bot.storage.models import bookings, phone_tokens, slot_usage
 from tests.actions.conftest import NOW, PHONE
@@ -76,6 +77,7 @@ def fill_slot(url, new_phone_token, slot=SLOT):
             new_phone_token(),
             capacity=1,
             pepper=pepper(),
+            cipher=phone_keys(),
         )
 
 
@@ -386,7 +388,8 @@ def test_consent_books_the_callback_with_the_answers_given(
     assert row.reference_hash == reference_hash(
         load_secrets()["reference_pepper"], confirmed["reference"]
     )
-    assert PhoneCipher(load_secrets()["phone_keys"]).decrypt(row.phone_cipher) == PHONE
+    cipher = PhoneCipher(load_secrets()["phone_keys"])
+    assert cipher.decrypt(row.phone_cipher, aad=booking_aad(row.id)) == PHONE
     with session_scope(database) as session:
         assert session.execute(select(phone_tokens)).all() == []
         assert session.execute(select(slot_usage.c.booked)).scalars().all() == [1]

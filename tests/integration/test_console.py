@@ -55,7 +55,7 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
     cipher = PhoneCipher(console["secrets"]["phone_keys"])
     slot = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     with session_scope(console["db"]) as s:
-        token = repo.store_phone_token(s, cipher.encrypt(phone))
+        token = repo.store_phone_token(s, cipher, phone)
     request = repo.BookingRequest(
         centre=centre,
         slot_start=slot,
@@ -70,7 +70,12 @@ def make_booking(console, centre="rvc_innerstan", phone=PHONE):
     with session_scope(console["db"]) as s:
         before = set(s.execute(select(bookings.c.id)).scalars())
         repo.book_callback(
-            s, request, token, capacity=50, pepper=console["secrets"]["reference_pepper"]
+            s,
+            request,
+            token,
+            capacity=50,
+            pepper=console["secrets"]["reference_pepper"],
+            cipher=cipher,
         )
     with session_scope(console["db"]) as s:
         # a booking keeps only its day, so the new one is found by its id, not by its time

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, Time, inspect, select
 
 from bot.storage import bookings as repo
 from bot.storage import statistics
-from bot.storage.crypto import PhoneCipher, reference_hash
+from bot.storage.crypto import PhoneCipher, booking_aad, reference_hash
 from bot.storage.db import engine_for, session_scope
 from bot.storage.models import bookings, monthly_counters, phone_tokens, slot_usage
 from tests.databases import database_params, fresh_database_url
@@ -42,34 +42,39 @@ def db(request, tmp_path):
 
 def new_token(db, phone=PHONE):
     with session_scope(db) as s:
-        return repo.store_phone_token(s, CIPHER.encrypt(phone))
+        return repo.store_phone_token(s, CIPHER, phone)
 
 
 def test_booking_keeps_the_number_only_encrypted_and_returns_a_reference(db):
     token = new_token(db)
     with session_scope(db) as s:
-        code = repo.book_callback(s, request(), token, capacity=2, pepper=PEPPER)
+        code = repo.book_callback(s, request(), token, capacity=2, pepper=PEPPER, cipher=CIPHER)
     with session_scope(db) as s:
         row = s.execute(select(bookings)).one()
     assert PHONE.encode() not in bytes(row.phone_cipher) and b"701234567" not in bytes(
         row.phone_cipher
     )
-    assert CIPHER.decrypt(row.phone_cipher) == PHONE
+    assert CIPHER.decrypt(row.phone_cipher, aad=booking_aad(row.id)) == PHONE
     assert row.reference_hash == reference_hash(PEPPER, code) and code not in row.reference_hash
     assert len(code) == 9 and code[4] == "-"
 
 
 def test_a_full_slot_refuses_and_keeps_the_token_for_another_slot(db):
     with session_scope(db) as s:
-        repo.book_callback(s, request(), new_token(db), capacity=1, pepper=PEPPER)
+        repo.book_callback(s, request(), new_token(db), capacity=1, pepper=PEPPER, cipher=CIPHER)
     token = new_token(db)
     with pytest.raises(repo.SlotTaken):
         with session_scope(db) as s:
-            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, cipher=CIPHER)
     with session_scope(db) as s:
         assert repo.phone_token_is_valid(s, token)
         repo.book_callback(
-            s, request(SLOT + timedelta(minutes=30)), token, capacity=1, pepper=PEPPER
+            s,
+            request(SLOT + timedelta(minutes=30)),
+            token,
+            capacity=1,
+            pepper=PEPPER,
+            cipher=CIPHER,
         )
     with session_scope(db) as s:
         assert len(s.execute(select(bookings)).all()) == 2
@@ -78,10 +83,10 @@ def test_a_full_slot_refuses_and_keeps_the_token_for_another_slot(db):
 def test_the_same_confirmation_twice_books_once(db):
     token = new_token(db)
     with session_scope(db) as s:
-        repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER)
+        repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER, cipher=CIPHER)
     with pytest.raises(repo.TokenUnknown):
         with session_scope(db) as s:
-            repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER)
+            repo.book_callback(s, request(), token, capacity=5, pepper=PEPPER, cipher=CIPHER)
     with session_scope(db) as s:
         assert len(s.execute(select(bookings)).all()) == 1
 
@@ -94,7 +99,7 @@ def test_concurrent_bookings_of_the_last_seat_book_exactly_one(db):
         barrier.wait()
         try:
             with session_scope(db) as s:
-                repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+                repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, cipher=CIPHER)
             results.append("booked")
         except repo.SlotTaken:
             results.append("taken")
@@ -118,7 +123,7 @@ def test_concurrent_double_submit_of_one_token_books_once(db):
         barrier.wait()
         try:
             with session_scope(db) as s:
-                repo.book_callback(s, request(), token, capacity=10, pepper=PEPPER)
+                repo.book_callback(s, request(), token, capacity=10, pepper=PEPPER, cipher=CIPHER)
             outcomes.append("booked")
         except repo.TokenUnknown:
             outcomes.append("duplicate")
@@ -133,7 +138,9 @@ def test_concurrent_double_submit_of_one_token_books_once(db):
 
 def test_cancel_by_reference_frees_the_seat_and_erases_the_number(db):
     with session_scope(db) as s:
-        code = repo.book_callback(s, request(), new_token(db), capacity=1, pepper=PEPPER)
+        code = repo.book_callback(
+            s, request(), new_token(db), capacity=1, pepper=PEPPER, cipher=CIPHER
+        )
     with session_scope(db) as s:
         assert not repo.cancel_booking(s, "ZZZZ-ZZZZ", PEPPER)
         assert repo.cancel_booking(s, code.lower().replace("-", " "), PEPPER)
@@ -147,11 +154,13 @@ def test_cancel_by_reference_frees_the_seat_and_erases_the_number(db):
 def test_retention_deletes_old_bookings_with_their_numbers_and_expired_tokens(db):
     long_ago = datetime.now(timezone.utc) - timedelta(days=20)
     with session_scope(db) as s:
-        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
+        token = repo.store_phone_token(s, CIPHER, PHONE, now=long_ago)
     with session_scope(db) as s:
-        repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, now=long_ago)
-        repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=long_ago)
-        fresh = repo.store_phone_token(s, CIPHER.encrypt(PHONE))
+        repo.book_callback(
+            s, request(), token, capacity=1, pepper=PEPPER, cipher=CIPHER, now=long_ago
+        )
+        repo.store_phone_token(s, CIPHER, PHONE, now=long_ago)
+        fresh = repo.store_phone_token(s, CIPHER, PHONE)
     with session_scope(db) as s:
         done = repo.apply_retention(
             s, max_age=timedelta(days=14), unclaimed_grace=timedelta(days=2)
@@ -218,11 +227,11 @@ def test_a_booking_keeps_its_day_and_no_finer_time_than_its_slot(db):
 def test_expired_tokens_cannot_book(db):
     with session_scope(db) as s:
         token = repo.store_phone_token(
-            s, CIPHER.encrypt(PHONE), now=datetime.now(timezone.utc) - timedelta(hours=1)
+            s, CIPHER, PHONE, now=datetime.now(timezone.utc) - timedelta(hours=1)
         )
     with pytest.raises(repo.TokenUnknown):
         with session_scope(db) as s:
-            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+            repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, cipher=CIPHER)
 
 
 # Every column that may exist. A new column must be added here on purpose, after checking that
@@ -284,11 +293,13 @@ def test_sqlite_erases_deleted_data_from_the_file(tmp_path):
     token = new_token(url, phone="+46709876543")
     with session_scope(url) as s:
         cipher = s.execute(select(phone_tokens.c.phone_cipher)).scalar_one()
-        code = repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER)
+        code = repo.book_callback(s, request(), token, capacity=1, pepper=PEPPER, cipher=CIPHER)
     with session_scope(url) as s:
+        booked = s.execute(select(bookings.c.phone_cipher)).scalar_one()
         repo.cancel_booking(s, code, PEPPER)
     engine_for(url).dispose()
-    assert bytes(cipher) not in (tmp_path / "bookings.db").read_bytes()
+    content = (tmp_path / "bookings.db").read_bytes()
+    assert bytes(cipher) not in content and bytes(booked) not in content
 
 
 def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
@@ -297,9 +308,11 @@ def test_the_retention_job_uses_the_configured_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("TRYGG_PHONE_RETENTION_DAYS", "3")
     four_days_ago = datetime.now(timezone.utc) - timedelta(days=4)
     with session_scope(url) as s:
-        token = repo.store_phone_token(s, CIPHER.encrypt(PHONE), now=four_days_ago)
+        token = repo.store_phone_token(s, CIPHER, PHONE, now=four_days_ago)
     with session_scope(url) as s:
-        repo.book_callback(s, request(SLOT), token, capacity=1, pepper=PEPPER, now=four_days_ago)
+        repo.book_callback(
+            s, request(SLOT), token, capacity=1, pepper=PEPPER, cipher=CIPHER, now=four_days_ago
+        )
     monkeypatch.setenv("TRYGG_COUNTER_RETENTION_MONTHS", "2")
     with session_scope(url) as s:
         statistics.count(s, "conversation_started", "sv", day=date.today() - timedelta(days=100))
