@@ -140,9 +140,9 @@ def book(db, centre):
         safe_times="weekday_mornings",
     )
     with session_scope(db) as s:
-        token = repo.store_phone_token(s, cipher.encrypt(PHONE))
+        token = repo.store_phone_token(s, cipher, PHONE)
     with session_scope(db) as s:
-        repo.book_callback(s, request, token, capacity=5, pepper="p" * 44)
+        repo.book_callback(s, request, token, capacity=5, pepper="p" * 44, cipher=cipher)
     with session_scope(db) as s:
         return s.execute(
             select(repo.bookings.c.id).where(repo.bookings.c.centre == centre)

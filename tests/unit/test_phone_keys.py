@@ -19,6 +19,7 @@ from bot.storage.crypto import (
     PhoneCipher,
     UndecryptableNumber,
     booking_aad,
+    reference_hash,
     token_aad,
 )
 from bot.storage.migrate import alembic_config, upgrade
@@ -52,8 +53,10 @@ def book(db, cipher, phone, pepper):
         token = repo.store_phone_token(s, cipher, phone)
     request = repo.BookingRequest(CENTRE, SLOT, "sv", "sv", False, True, True, True, "any_daytime")
     with session_scope(db) as s:
-        repo.book_callback(s, request, token, capacity=10, pepper=pepper, cipher=cipher)
-        return s.execute(select(bookings.c.id).order_by(bookings.c.created_at.desc())).scalar()
+        code = repo.book_callback(s, request, token, capacity=10, pepper=pepper, cipher=cipher)
+        return s.execute(
+            select(bookings.c.id).where(bookings.c.reference_hash == reference_hash(pepper, code))
+        ).scalar()
 
 
 def reveal(db, booking_id, cipher):
@@ -172,7 +175,7 @@ def test_numbers_stored_before_binding_are_bound_by_the_migration(db, secrets_fi
 
     monkeypatch.setenv("TRYGG_SECRETS_FILE", str(secrets_file))
     current.cache_clear()
-    command.downgrade(alembic_config(db), "0005")
+    command.downgrade(alembic_config(db), "0007")  # before 0008 bound the numbers
     legacy = PhoneCipher(load_secrets(secrets_file)["phone_keys"])
     now = datetime.now(timezone.utc)
     with session_scope(db) as s:
@@ -199,8 +202,8 @@ def test_numbers_stored_before_binding_are_bound_by_the_migration(db, secrets_fi
                 reference_hash="r" * 64,
                 phone_cipher=legacy.encrypt(PHONES[1], aad=LEGACY_AAD),
                 attempts=0,
-                created_at=now,
-                updated_at=now,
+                created_on=now.date(),
+                updated_on=now.date(),
             )
         )
     upgrade(db)
