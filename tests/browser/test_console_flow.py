@@ -33,19 +33,24 @@ def accounts(state_dir):
     return url
 
 
+def chat(page):
+    """The chat inside its frame (the widget on the page is only the launcher and the frame)."""
+    return page.frame_locator("[data-testid=chat-frame]")
+
+
 def click_bot_button(page, text):
-    count = page.locator("[data-testid=message][data-from=bot]").count()
-    buttons = page.get_by_test_id("bot-button").filter(has_text=text)
+    count = chat(page).locator("[data-testid=message][data-from=bot]").count()
+    buttons = chat(page).get_by_test_id("bot-button").filter(has_text=text)
     (buttons.first if isinstance(text, re.Pattern) else buttons.last).click()
-    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
+    expect(chat(page).locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)
 
 
 def type_message(page, text):
-    count = page.locator("[data-testid=message][data-from=bot]").count()
-    page.get_by_test_id("input").fill(text)
-    page.get_by_test_id("send").click()
-    expect(page.locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
+    count = chat(page).locator("[data-testid=message][data-from=bot]").count()
+    chat(page).get_by_test_id("input").fill(text)
+    chat(page).get_by_test_id("send").click()
+    expect(chat(page).locator("[data-testid=message][data-from=bot]").nth(count)).to_be_visible()
     page.wait_for_timeout(300)
 
 
@@ -64,7 +69,7 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     type_message(resident, "jag bor i Skärholmen")
     assert any(
         "RVC Västra söderort" in t
-        for t in resident.locator("[data-testid=message][data-from=bot]").all_inner_texts()
+        for t in chat(resident).locator("[data-testid=message][data-from=bot]").all_inner_texts()
     )
     click_bot_button(resident, "Bli uppringd")
     click_bot_button(resident, re.compile(r"\d\d:\d\d"))  # the first free time
@@ -73,13 +78,14 @@ def test_resident_books_in_widget_and_staff_call_back(browser, client, accounts)
     type_message(resident, "070-765 43 21")
     click_bot_button(resident, "Ja, boka")  # still Swedish: the number did not change the language
     confirmation = (
-        resident.locator("[data-testid=message][data-from=bot]")
+        chat(resident)
+        .locator("[data-testid=message][data-from=bot]")
         .filter(has_text=REFERENCE_CODE)
         .last.inner_text()
     )
-    assert REFERENCE_CODE.search(confirmation), resident.locator(
-        "[data-testid=message]"
-    ).all_inner_texts()[-5:]
+    assert REFERENCE_CODE.search(confirmation), (
+        chat(resident).locator("[data-testid=message]").all_inner_texts()[-5:]
+    )
     resident.context.close()
 
     other = browser.new_context().new_page()
