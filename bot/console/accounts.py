@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.console.guard import requires_staff
 from bot.console.pages import ConsoleError, page, unit_of_work
+from bot.console.session import off_loop
 from bot.console_labels import ROLE_LABELS
 from bot.places import centres
 from bot.storage import audit
@@ -63,13 +64,18 @@ async def staff_create(request: Request, member: StaffMember) -> HTTPResponse:
         raise ConsoleError(
             400, "Användarnamn (3–64 tecken a–z, 0–9, . _ -), mottagning och roll måste anges."
         )
-    try:
+
+    def create():
         with unit_of_work(request) as session:
             password = staff_repo.create_account(session, username, centre, role)
             audit.record(
                 session, member, "staff_created", username=username, role=role, centre=centre
             )
-            accounts = staff_repo.accounts(session)
+            return password, staff_repo.accounts(session)
+
+    try:
+        # Hashing the one-time password (Argon2id) runs off the loop that answers residents.
+        password, accounts = await off_loop(request, create)
     except IntegrityError:
         raise ConsoleError(409, "Det användarnamnet finns redan.")
     return _accounts_page(member, accounts, created=username, password=password)
@@ -85,19 +91,24 @@ async def staff_change(
         raise ConsoleError(400, "Du kan inte stänga av ditt eget konto.")
     if change == "password" and username == member.username:
         raise ConsoleError(400, "Ditt eget lösenord byter du på sidan Byt lösenord.")
-    password = None
-    with unit_of_work(request) as session:
-        if change == "deactivate":
-            found = staff_repo.deactivate(session, username)
-        elif change == "activate":
-            found = staff_repo.activate(session, username)
-        else:
-            password = staff_repo.reset_password(session, username)
-            found = password is not None
-        if not found:
-            raise ConsoleError(404, "Det kontot finns inte.")
-        audit.record(session, member, EVENTS[change], username=username)
-        accounts = staff_repo.accounts(session)
+
+    def apply():
+        password = None
+        with unit_of_work(request) as session:
+            if change == "deactivate":
+                found = staff_repo.deactivate(session, username)
+            elif change == "activate":
+                found = staff_repo.activate(session, username)
+            else:
+                password = staff_repo.reset_password(session, username)
+                found = password is not None
+            if not found:
+                raise ConsoleError(404, "Det kontot finns inte.")
+            audit.record(session, member, EVENTS[change], username=username)
+            return password, staff_repo.accounts(session)
+
+    # A new one-time password is hashed (Argon2id) off the loop that answers residents.
+    password, accounts = await off_loop(request, apply)
     if password is None:
         return redirect("/console/staff")
     return _accounts_page(member, accounts, reset=username, password=password)

@@ -76,7 +76,7 @@ def test_rasa_with_the_secret_is_answered_and_counted(web):
     assert status == 200 and message["custom"]["priority"] == "emergency"
     after = dict(((lang, metric), n) for lang, metric, n in after_a_flush(state))
 
-    # What residents were told is counted for the whole city (no language: bot/storage/statistics.py).
+    # What residents were told is counted city-wide, without language (bot/storage/statistics.py).
     def told_112(counts):
         return sum(n for (_, metric), n in counts.items() if metric == "acute_danger")
 
